@@ -1,0 +1,110 @@
+"""icws_state: the client-side state of an ICWS session, kept correctly.
+
+A sans-IO cache: give it the raw message dicts your transport receives and the outcomes of your own subscription
+requests; read back history, assistance requests, queue contents, user statuses, every subscription's state, and
+the change events each input caused.
+"""
+
+from ._cache import NOT_ACTIVE, RejectedInput, StateCache, Stats
+from ._coalesce import coalesce
+from ._datetimes import parse_datetime
+from ._enums import (
+    AssistanceRequestState,
+    InteractionDirection,
+    InteractionHistoryStatus,
+    ParticipantAction,
+    SubscriptionState,
+)
+from ._errors import (
+    IcwsStateError,
+    InvalidMessage,
+    ReentrantCall,
+    SchemaError,
+    SnapshotError,
+    TransitionAnomaly,
+)
+from ._events import (
+    Anomaly,
+    CacheCleared,
+    CacheReplaced,
+    Changes,
+    Event,
+    GenericChanged,
+    ItemAdded,
+    ItemChanged,
+    ItemEvicted,
+    ItemRemoved,
+    ItemsAppended,
+    PropertiesChanged,
+    Rejected,
+    SessionChanged,
+    SubscriptionChanged,
+)
+from ._history import HistoryStore
+from ._logs import InputKind, LogInput, read_log, read_stream
+from ._replay import feed, replay
+from ._schema import AppendList, Collection, IdSet, Kind, Row, Schema, default_schema
+from ._snapshot import FORMAT as SNAPSHOT_FORMAT
+from ._snapshot import dumps as dump_snapshot
+from ._stores import GenericStore, IdSetView, KeyedStore
+from ._subscriptions import Subscription, Transition, state_diagram
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "NOT_ACTIVE",
+    "SNAPSHOT_FORMAT",
+    "Anomaly",
+    "AppendList",
+    "AssistanceRequestState",
+    "CacheCleared",
+    "CacheReplaced",
+    "Changes",
+    "Collection",
+    "Event",
+    "GenericChanged",
+    "GenericStore",
+    "HistoryStore",
+    "IcwsStateError",
+    "IdSet",
+    "IdSetView",
+    "InputKind",
+    "InteractionDirection",
+    "InteractionHistoryStatus",
+    "InvalidMessage",
+    "ItemAdded",
+    "ItemChanged",
+    "ItemEvicted",
+    "ItemRemoved",
+    "ItemsAppended",
+    "KeyedStore",
+    "Kind",
+    "LogInput",
+    "ParticipantAction",
+    "PropertiesChanged",
+    "ReentrantCall",
+    "Rejected",
+    "RejectedInput",
+    "Row",
+    "Schema",
+    "SchemaError",
+    "SessionChanged",
+    "SnapshotError",
+    "StateCache",
+    "Stats",
+    "Subscription",
+    "SubscriptionChanged",
+    "SubscriptionState",
+    "Transition",
+    "TransitionAnomaly",
+    "__version__",
+    "coalesce",
+    "default_schema",
+    "dump_snapshot",
+    "feed",
+    "parse_datetime",
+    "read_log",
+    "read_stream",
+    "replay",
+    "state_diagram",
+]

@@ -1,0 +1,435 @@
+"""`StateCache`: the sans-IO front door. Raw message dicts and the client's HTTP outcomes in; state and events out.
+
+A message is routed (R1, R11), validated whole (R8), checked against its subscription's lifecycle (section 3),
+and only then merged (`_reducer`). Each call collects a journal of what changed and returns it as `Changes`,
+built into event objects only when read; listeners, when there are any, get every event once the call's state
+changes are complete. No clock, socket or thread is touched here.
+"""
+
+from __future__ import annotations
+
+import copy
+import re
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+from ._enums import SubscriptionState
+from ._errors import InvalidMessage, ReentrantCall, TransitionAnomaly
+from ._events import J_CLEARED, J_EVENT, Anomaly, Changes, Event, Rejected, SessionChanged, SubscriptionChanged
+from ._history import HistoryStore
+from ._reducer import PathData, RowEngine, apply_generic
+from ._schema import Schema, default_schema
+from ._stores import GenericStore, IdSetView, Item, KeyedStore
+from ._subscriptions import KEEP, Input, Subscriptions, Transition
+from ._validation import MISSING, check_subscription_id
+
+__all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
+
+#: The reason given for a message whose subscription is closed, or unseen while the session has ended.
+NOT_ACTIVE = "subscription is not active"
+#: Rejected inputs beyond this many keep their line and reason but not the offending value (bounded memory).
+KEEP_REJECTED_MESSAGES = 100
+
+_SUBSCRIPTION_PATH = re.compile(r"/icws/[^/]+/messaging/subscriptions/(.+)$")
+_MESSAGES_PATH = re.compile(r"/icws/[^/]+/messaging/messages$")
+_NO_MESSAGE: Any = object()
+_EMPTY = Changes([])
+
+Listener = Callable[[Event], object]
+
+
+@attrs.frozen(kw_only=True)
+class RejectedInput:
+    """One rejected input: where it was, why, and (for the first 100) what it was."""
+
+    line: int | None
+    reason: str
+    message: Any = _NO_MESSAGE
+    source: str | None = None
+
+    @property
+    def has_message(self) -> bool:
+        return self.message is not _NO_MESSAGE
+
+
+@attrs.frozen(kw_only=True)
+class Stats:
+    """Counts of inputs read as messages (``messages == applied + rejected``)."""
+
+    messages: int
+    applied: int
+    rejected: int
+
+
+class StateCache:
+    """The client-side state of one ICWS session.
+
+    >>> from icws_state import StateCache
+    >>> cache = StateCache()
+    >>> _ = cache.record_response("PUT", "/icws/s1/messaging/subscriptions/interactions/agent-assistance", 204)
+    >>> _ = cache.apply({"__type": "urn:inin.com:interactions.assistance:assistanceRequestListMessage",
+    ...                  "isDelta": False, "requestsAdded": ["r1", "r2"]})
+    >>> sorted(cache.assistance_requests), cache.subscriptions["interactions/agent-assistance"].state.name
+    (['r1', 'r2'], 'NORMAL')
+
+    ``strict=False`` (the default) records invalid input in `rejected` and emits `Rejected`; ``strict=True`` raises
+    `InvalidMessage` instead. Either way a rejected input changes nothing. ``schema`` adds rows for message types
+    the library does not ship (`Schema.with_row`).
+    """
+
+    def __init__(self, *, strict: bool = False, schema: Schema | None = None) -> None:
+        self.strict = strict
+        self.schema = schema if schema is not None else default_schema()
+        self._engines = {row.type: RowEngine(row) for row in self.schema}
+        self._subs = Subscriptions()
+        self._data: dict[str, PathData] = {}
+        self._exported: dict[str, tuple[str, int]] = {}
+        for row in self.schema:
+            if row.exported_as is not None:
+                self._data[row.path] = PathData(row)
+                self._exported[row.exported_as] = (row.path, 0)
+        self._generic: dict[str, Item] = {}
+        self._rejected: list[RejectedInput] = []
+        self._applied = 0
+        self._rejected_count = 0
+        self._listeners: list[Listener] = []
+        self._dispatching = False
+        self._anomaly: Transition | None = None
+        #: Where the input being applied came from; set by the replay layer, used for rejected inputs.
+        self._line: int | None = None
+        self._source: str | None = None
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Inputs
+    # ------------------------------------------------------------------------------------------------------------
+    def apply(self, message: Any) -> Changes:
+        """Apply one raw message (a decoded JSON value) and return the events it caused."""
+        if self._dispatching:
+            raise ReentrantCall("a listener may read the cache but not feed it")
+        journal: list[tuple[Any, ...]] = []
+        try:
+            self._apply_message(message, journal)
+        finally:
+            if journal and (self._listeners or self._anomaly):
+                self._dispatch(journal)
+        return Changes(journal) if journal else _EMPTY
+
+    def apply_batch(self, messages: Any) -> Changes:
+        """Apply one polling response (a JSON array of messages) in order; returns all the events.
+
+        A value that is not a list is one rejected input. In strict mode the first error stops the batch: the
+        messages before it stay applied, the ones after it are not.
+        """
+        if self._dispatching:
+            raise ReentrantCall("a listener may read the cache but not feed it")
+        journal: list[tuple[Any, ...]] = []
+        try:
+            self._apply_batch(messages, journal)
+        finally:
+            if journal and (self._listeners or self._anomaly):
+                self._dispatch(journal)
+        return Changes(journal) if journal else _EMPTY
+
+    def record_response(self, method: Any, path: Any, status: Any, body: Any = None, response: Any = None) -> Changes:
+        """Tell the cache the outcome of one of the client's own HTTP requests (section 3).
+
+        ``path`` is the request path (a full URL is accepted; the query string is ignored); ``body`` the request's
+        JSON body, ``response`` the response's. PUT/DELETE on ``.../messaging/subscriptions/<path>`` drive that
+        subscription; a 401 on anything ends the session; a GET of ``.../messaging/messages`` with 200 applies the
+        messages in ``response``. Any other exchange is ignored.
+        """
+        if self._dispatching:
+            raise ReentrantCall("a listener may read the cache but not feed it")
+        journal: list[tuple[Any, ...]] = []
+        original = {"method": method, "path": path, "status": status}
+        if body is not None:
+            original["body"] = body
+        if response is not None:
+            original["response"] = response
+        try:
+            self._exchange(method, path, status, body, response, original, journal)
+        finally:
+            if journal and (self._listeners or self._anomaly):
+                self._dispatch(journal)
+        return Changes(journal) if journal else _EMPTY
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Listeners
+    # ------------------------------------------------------------------------------------------------------------
+    def add_listener(self, listener: Listener) -> Listener:
+        """Call ``listener(event)`` for every event, after the input that caused it is fully applied.
+
+        A listener may read the cache; feeding it from inside a listener raises `ReentrantCall`. An exception a
+        listener raises propagates to the caller of ``apply``; the state change has already happened. Returns the
+        listener, so this works as a decorator.
+        """
+        self._listeners.append(listener)
+        return listener
+
+    def remove_listener(self, listener: Listener) -> None:
+        self._listeners.remove(listener)
+
+    def _dispatch(self, journal: list[tuple[Any, ...]]) -> None:
+        anomaly, self._anomaly = self._anomaly, None
+        if self._listeners:
+            self._dispatching = True
+            try:
+                for event in Changes(journal):
+                    for listener in tuple(self._listeners):
+                        listener(event)
+            finally:
+                self._dispatching = False
+        if anomaly is not None:
+            raise TransitionAnomaly(anomaly)
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Reading the state
+    # ------------------------------------------------------------------------------------------------------------
+    @property
+    def history(self) -> HistoryStore:
+        """The interaction-history store (R4, R6, R7)."""
+        store = self._data[self._exported["history"][0]].parts[0]
+        assert isinstance(store, HistoryStore)
+        return store
+
+    @property
+    def assistance_requests(self) -> IdSetView:
+        """The current agent-assistance request ids (R5)."""
+        return IdSetView(self._data[self._exported["assistanceRequests"][0]].parts[0])
+
+    @property
+    def subscriptions(self) -> Subscriptions:
+        """Every seen subscription path, as read-only `Subscription` views."""
+        return self._subs
+
+    @property
+    def session_ended(self) -> bool:
+        """Whether a 401 ended the session and no PUT 204 has succeeded since."""
+        return self._subs.session_ended
+
+    @property
+    def other(self) -> GenericStore:
+        """The generic store: messages of types in no schema row (R1)."""
+        return GenericStore(self._generic)
+
+    @property
+    def rejected(self) -> Sequence[RejectedInput]:
+        return tuple(self._rejected)
+
+    @property
+    def stats(self) -> Stats:
+        n = self._applied + self._rejected_count
+        return Stats(messages=n, applied=self._applied, rejected=self._rejected_count)
+
+    def data_paths(self) -> list[str]:
+        """Paths holding data of a table type other than the seeded ones, sorted (``subscriptionData``)."""
+        exported = {p for p, _ in self._exported.values()}
+        return sorted(p for p in self._data if p not in exported)
+
+    def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None:
+        """(type, scalar properties, {part name: store, id set or list}) of a path's data, or None."""
+        data = self._data.get(path)
+        if data is None:
+            return None
+        row = self.schema.rows[data.type]
+        return data.type, data.properties, {p.name: data.parts[i] for i, p in enumerate(row.parts)}
+
+    def keyed(self, path: str, collection: str) -> KeyedStore | None:
+        got = self.path_data(path)
+        if got is None:
+            return None
+        part = got[2].get(collection)
+        return part if isinstance(part, KeyedStore) else None
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Messages
+    # ------------------------------------------------------------------------------------------------------------
+    def _apply_batch(self, messages: Any, journal: list[tuple[Any, ...]]) -> None:
+        if type(messages) is not list:
+            self._reject(messages, "a polling response must be a JSON array of messages", journal)
+            return
+        for message in messages:
+            self._apply_message(message, journal)
+            if self._anomaly is not None:
+                return
+
+    def _apply_message(self, message: Any, journal: list[tuple[Any, ...]]) -> None:
+        if type(message) is not dict:
+            return self._reject(message, "a message must be a JSON object", journal)
+        message_type = message.get("__type")
+        if type(message_type) is not str:
+            return self._reject(message, "__type must be a string", journal)
+        is_delta = message.get("isDelta")
+        if is_delta is not True and is_delta is not False:
+            return self._reject(message, "isDelta must be a boolean", journal)
+        engine = self._engines.get(message_type)
+        if engine is None:
+            return self._apply_generic(message, message_type, not is_delta, journal)
+        reason = engine.validate(message)
+        if reason is not None:
+            return self._reject(message, reason, journal)
+        path = engine.fixed_path or engine.path_of(message)
+        subs = self._subs
+        rec = subs.record(path)
+        if rec is None:
+            if subs.session_ended:
+                return self._reject(message, NOT_ACTIVE, journal)
+            rec = self._see(path, message_type, journal)
+        elif rec.closed:
+            return self._reject(message, NOT_ACTIVE, journal)
+        self._applied += 1
+        if engine.state:
+            state = SubscriptionState(message["state"])
+            error = message.get("error") if not is_delta else message.get("error", KEEP)
+            self._lifecycle(path, Input.STATE_MESSAGE, message_type, journal, state, error)
+            return None
+        if rec.state is SubscriptionState.NONE or (not is_delta and (rec.resync_needed or rec.stale)):
+            self._lifecycle(path, Input.DELTA_DATA if is_delta else Input.FULL_DATA, message_type, journal)
+        data = self._data.get(path)
+        if data is None:
+            data = self._data[path] = PathData(engine.row)
+        engine.apply(data, message, not is_delta, journal, path, rec.parameters)
+        return None
+
+    def _apply_generic(self, message: Item, message_type: str, full: bool, journal: list[tuple[Any, ...]]) -> None:
+        sid = message.get("subscriptionId", MISSING)
+        reason = check_subscription_id(sid)
+        if reason is not None:
+            return self._reject(message, reason, journal)
+        self._applied += 1
+        key = GenericStore.key(message_type, None if sid is MISSING else sid)
+        apply_generic(self._generic, key, message, full, journal)
+        return None
+
+    def _reject(self, message: Any, reason: str, journal: list[tuple[Any, ...]]) -> None:
+        if self.strict:
+            raise InvalidMessage(message, reason, self._line)
+        self._rejected_count += 1
+        kept = message if len(self._rejected) < KEEP_REJECTED_MESSAGES else _NO_MESSAGE
+        if kept is not _NO_MESSAGE:
+            kept = _json_copy(kept)
+        self._rejected.append(RejectedInput(line=self._line, reason=reason, message=kept, source=self._source))
+        journal.append((J_EVENT, Rejected(line=self._line, reason=reason,
+                                          message=None if kept is _NO_MESSAGE else kept, source=self._source)))
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Lifecycle
+    # ------------------------------------------------------------------------------------------------------------
+    def _see(self, path: str, cause: str, journal: list[tuple[Any, ...]]) -> Any:
+        rec, new = self._subs.see(path)
+        if new:
+            journal.append((J_EVENT, SubscriptionChanged(path=path, before=None, after=self._subs[path],
+                                                         cause=cause)))
+        return rec
+
+    def _lifecycle(self, path: str, via: Input, cause: str, journal: list[tuple[Any, ...]],
+                   value: Any = None, error: Any = KEEP) -> None:
+        before, after, transition, clears = self._subs.apply_input(path, via, cause, value, error)
+        if after is not None:
+            journal.append((J_EVENT, SubscriptionChanged(path=path, before=before, after=after, cause=cause)))
+        if transition is not None and not transition.allowed:
+            journal.append((J_EVENT, Anomaly(transition=transition)))
+            if self.strict and self._anomaly is None:
+                self._anomaly = transition
+        if clears:
+            data = self._data.get(path)
+            if data is not None:
+                if path in {p for p, _ in self._exported.values()}:
+                    data.reset()
+                else:
+                    del self._data[path]
+                journal.append((J_CLEARED, path))
+
+    def _exchange(self, method: Any, path: Any, status: Any, body: Any, response: Any, original: Any,
+                  journal: list[tuple[Any, ...]]) -> None:
+        if type(method) is not str or type(path) is not str or type(status) is not int:
+            return self._reject(original, "an exchange needs a string method, a string path and an integer status",
+                                journal)
+        url_path = urlsplit(path).path if "://" in path else path.split("?", 1)[0].split("#", 1)[0]
+        cause = f"{method} {status}"
+        sub_path = None
+        if method in ("PUT", "DELETE"):
+            m = _SUBSCRIPTION_PATH.search(url_path)
+            if m is not None:
+                sub_path = unquote(m.group(1))
+                self._see(sub_path, cause, journal)
+        if status == 401:
+            error = _response_error(status, response)
+            if not self._subs.session_ended:
+                self._subs.end_session()
+                journal.append((J_EVENT, SessionChanged(ended=True, cause=cause)))
+            for p in list(self._subs):
+                self._lifecycle(p, Input.SESSION_ENDED, cause, journal, None, error)
+            return None
+        if sub_path is not None:
+            if status == 204:
+                if method == "PUT":
+                    if self._subs.session_ended:
+                        self._subs.resume_session()
+                        journal.append((J_EVENT, SessionChanged(ended=False, cause=cause)))
+                    self._lifecycle(sub_path, Input.PUT_OK, cause, journal, body)
+                else:
+                    self._lifecycle(sub_path, Input.DELETE_OK, cause, journal)
+            elif status in (400, 500):
+                self._lifecycle(sub_path, Input.FAILED, cause, journal, None, _response_error(status, response))
+            elif status == 410:
+                self._lifecycle(sub_path, Input.GONE, cause, journal, None, _response_error(status, response))
+            return None
+        if method == "GET" and status == 200 and _MESSAGES_PATH.search(url_path) and response is not None:
+            if type(response) is not list:
+                return self._reject(original, "a messages GET with 200 must answer a JSON array of messages",
+                                    journal)
+            self._apply_batch(response, journal)
+        return None
+
+    # ------------------------------------------------------------------------------------------------------------
+    # Snapshots
+    # ------------------------------------------------------------------------------------------------------------
+    def snapshot(self) -> dict[str, Any]:
+        """The ``icws-state/1`` snapshot of this cache, as a JSON-ready dict."""
+        from ._snapshot import to_snapshot
+
+        return to_snapshot(self)
+
+    def snapshot_json(self) -> bytes:
+        """The snapshot as deterministic JSON bytes (sorted keys, UTF-8, trailing newline)."""
+        from ._snapshot import dumps
+
+        return dumps(self.snapshot())
+
+    @classmethod
+    def from_snapshot(cls, snapshot: Mapping[str, Any], *, strict: bool = False,
+                      schema: Schema | None = None) -> StateCache:
+        """A cache equal to the one that produced ``snapshot``; `SnapshotError` if it is not ``icws-state/1``."""
+        from ._snapshot import from_snapshot
+
+        return from_snapshot(cls(strict=strict, schema=schema), snapshot)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, StateCache):
+            return NotImplemented
+        return self.snapshot() == other.snapshot()
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        s = self.stats
+        return (f"<StateCache {len(self._subs)} subscriptions, {len(self.history)} history items, "
+                f"{s.messages} messages ({s.rejected} rejected)>")
+
+
+def _response_error(status: int, response: Any) -> dict[str, Any]:
+    if type(response) is dict and type(response.get("message")) is str:
+        return copy.deepcopy(response)
+    return {"message": f"HTTP {status}"}
+
+
+def _json_copy(value: Any) -> Any:
+    try:
+        return copy.deepcopy(value)
+    except Exception:  # pragma: no cover - only non-JSON values given directly
+        return repr(value)
+

@@ -1,0 +1,165 @@
+"""The interaction-history store: items by ``interactionId``, kept in R6 order, bounded by R7.
+
+Order is a `SortedList` of ``(instant, interactionId)`` pairs beside a dict of items. The instant is the parsed
+``initiationTime`` in microseconds (UTC); an item without one sorts first (R6), so the pair uses -1, below every
+real instant. Values stay as received; only the pair is parsed, once per distinct string (`_datetimes`).
+An upsert that keeps ``initiationTime`` touches only the dict; one that changes it moves the pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from datetime import datetime
+from types import MappingProxyType
+from typing import Any, overload
+
+from sortedcontainers import SortedList
+
+from ._datetimes import instant
+from ._stores import Item, KeyedStore
+
+__all__ = ["HistoryStore"]
+
+_NO_TIME = -1
+
+
+def _as_instant(when: datetime | str) -> int:
+    if isinstance(when, datetime):
+        offset = when.utcoffset()
+        if offset is None:
+            raise ValueError("naive datetime: give a timezone-aware one (ICWS instants are absolute)")
+        seconds = when.toordinal() * 86400 + when.hour * 3600 + when.minute * 60 + when.second
+        return (seconds - int(offset.total_seconds())) * 1_000_000 + when.microsecond
+    value = instant(when) if isinstance(when, str) else None
+    if value is None:
+        raise ValueError(f"not an instant: {when!r} (give an aware datetime or an ICWS date-time string)")
+    return value
+
+
+class _Ordered(Sequence[Mapping[str, Any]]):
+    """The items in R6 order as a sequence: ``history.ordered[0]`` is the oldest, ``[-1]`` the newest."""
+
+    __slots__ = ("_store",)
+
+    def __init__(self, store: HistoryStore) -> None:
+        self._store = store
+
+    @overload
+    def __getitem__(self, index: int) -> Mapping[str, Any]: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
+    def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
+        items = self._store._items
+        if isinstance(index, slice):
+            return [MappingProxyType(items[k]) for _, k in self._store._order[index]]
+        return MappingProxyType(items[self._store._order[index][1]])
+
+    def __len__(self) -> int:
+        return len(self._store._order)
+
+
+class HistoryStore(KeyedStore):
+    """History items by ``interactionId``; iteration, `values` and `items` follow R6 order (oldest first).
+
+    Lookup by id is O(1); insert, move and evict are O(log n); `latest` is O(k); `between` is O(log n + k).
+
+    >>> from icws_state import StateCache
+    >>> cache = StateCache()
+    >>> _ = cache.apply({"__type": "urn:inin.com:interactions:historyMessage", "isDelta": False,
+    ...                  "interactionHistory": [{"interactionId": "2", "initiationTime": "2026-11-22T10:00:00Z"},
+    ...                                         {"interactionId": "1", "initiationTime": "2026-11-22T09:00:00Z"}]})
+    >>> list(cache.history), [i["interactionId"] for i in cache.history.latest(1)]
+    (['1', '2'], ['2'])
+    """
+
+    __slots__ = ("_order", "_order_by")
+
+    def __init__(self, order_by: str = "initiationTime") -> None:
+        super().__init__()
+        self._order_by = order_by
+        self._order: SortedList = SortedList()
+
+    # -- read side ---------------------------------------------------------------------------------------------
+    def __iter__(self) -> Iterator[str]:
+        return (k for _, k in self._order)
+
+    def __reversed__(self) -> Iterator[str]:
+        return (k for _, k in reversed(self._order))
+
+    @property
+    def ordered(self) -> Sequence[Mapping[str, Any]]:
+        return _Ordered(self)
+
+    def newest_first(self) -> Iterator[Mapping[str, Any]]:
+        """Items from the newest (greatest in R6 order) to the oldest."""
+        items = self._items
+        return (MappingProxyType(items[k]) for _, k in reversed(self._order))
+
+    def latest(self, n: int) -> list[Mapping[str, Any]]:
+        """The ``n`` newest items, newest first."""
+        if n <= 0:
+            return []
+        items = self._items
+        return [MappingProxyType(items[k]) for _, k in reversed(self._order[-n:])]
+
+    def between(self, start: datetime | str, end: datetime | str) -> list[Mapping[str, Any]]:
+        """Items whose ``initiationTime`` falls in ``[start, end)``, oldest first; items without one are left out."""
+        lo, hi = _as_instant(start), _as_instant(end)
+        items = self._items
+        return [MappingProxyType(items[k]) for _, k in self._order.irange((lo, ""), (hi, ""), (True, False))]
+
+    def index(self, interaction_id: str) -> int:
+        """Position of an item in R6 order; KeyError when it is not cached."""
+        return int(self._order.index(self._pair(self._items[interaction_id], interaction_id)))
+
+    # -- engine side -------------------------------------------------------------------------------------------
+    def _pair(self, item: Item, key: str) -> tuple[int, str]:
+        t = item.get(self._order_by)
+        if t is None:
+            return (_NO_TIME, key)
+        value = instant(t)
+        return (_NO_TIME if value is None else value, key)
+
+    def put(self, key: str, old: Item | None, new: Item) -> None:
+        self._items[key] = new
+        if old is None:
+            self._order.add(self._pair(new, key))
+            return
+        field = self._order_by
+        if old.get(field) != new.get(field):
+            self._order.remove(self._pair(old, key))
+            self._order.add(self._pair(new, key))
+
+    def pop_raw(self, key: str) -> Item | None:
+        old = self._items.pop(key, None)
+        if old is not None:
+            self._order.remove(self._pair(old, key))
+        return old
+
+    def reset(self) -> None:
+        self._items = {}
+        self._order = SortedList()
+
+    def evict_to(self, bound: int) -> list[tuple[str, Item]]:
+        """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
+        out = []
+        order, items = self._order, self._items
+        excess = len(order) - bound
+        if excess > 0:
+            for _, k in order[:excess]:
+                out.append((k, items.pop(k)))
+            del order[:excess]
+        return out
+
+    def raw_items(self) -> Iterator[tuple[str, Item]]:
+        items = self._items
+        for _, k in self._order:
+            yield k, items[k]
+
+    def _check(self) -> None:
+        """Invariants, for stress tests: every item has exactly one pair, and pairs are sorted."""
+        super()._check()
+        assert len(self._order) == len(self._items)
+        for pair in self._order:
+            assert pair == self._pair(self._items[pair[1]], pair[1]), pair
+        self._order._check()

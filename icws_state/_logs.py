@@ -1,0 +1,237 @@
+"""Recorded logs (section 4 of the spec): JSON lines, whole-file JSON documents and browser HAR captures.
+
+The reader turns a file into a stream of `LogInput` values, one per line (or per array element or HAR entry),
+each carrying its 1-based line number and, where the log has one, the time it was recorded (``at`` of an exchange,
+``startedDateTime`` of a HAR entry). It never raises for bad content: a line it cannot read becomes an ``INVALID``
+input with a reason, which the cache then counts as a rejected input. Only the file itself being unreadable
+(`OSError`) is an error. JSON lines are read one at a time, so memory does not grow with the log; a whole-file
+document (the first non-blank line is not a complete JSON value) is necessarily read at once.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import enum
+import json
+import os
+import re
+from collections.abc import Callable, Iterable, Iterator
+from typing import IO, Any
+from urllib.parse import unquote, urlsplit
+
+import attrs
+
+__all__ = ["InputKind", "LogInput", "decode_json", "har_entries", "read_log", "read_stream", "sse_messages"]
+
+_MESSAGES_PATH = re.compile(r"/icws/[^/]+/messaging/messages$")
+
+try:  # orjson is an optional extra; both parse the same JSON into the same Python values.
+    import orjson as _orjson
+
+    def decode_json(data: bytes | str) -> Any:
+        try:
+            return _orjson.loads(data)
+        except _orjson.JSONDecodeError:
+            return json.loads(data)  # what orjson refuses but stdlib reads (NaN, huge ints), stdlib decides
+
+except ImportError:  # pragma: no cover - depends on the environment
+
+    def decode_json(data: bytes | str) -> Any:
+        return json.loads(data)
+
+
+class InputKind(enum.Enum):
+    #: A message object (it has ``__type``), or any value that is no other kind (rejected by R8).
+    MESSAGE = "message"
+    #: A JSON array: one polling response.
+    BATCH = "batch"
+    #: An HTTP exchange record (``method``, ``path``, ``status``, ``body``, ``response``).
+    EXCHANGE = "exchange"
+    #: Something that could not be read as any of those; ``reason`` says why.
+    INVALID = "invalid"
+
+
+@attrs.frozen(slots=True)
+class LogInput:
+    """One input of a log, in order."""
+
+    line: int
+    kind: InputKind
+    value: Any
+    reason: str | None = None
+    #: When the exchange was recorded (``at``, or a HAR entry's ``startedDateTime``), as written in the log.
+    at: str | None = None
+
+
+ProgressFn = Callable[[int, int], object]
+
+
+def read_log(path: str | os.PathLike[str], *, progress: ProgressFn | None = None) -> Iterator[LogInput]:
+    """The inputs of the log at ``path``. OSError (missing, unreadable) is raised before the first input."""
+    f = open(path, "rb")  # noqa: SIM115 - closed by the generator below
+    size = os.fstat(f.fileno()).st_size
+    return _read_file(f, size, progress)
+
+
+def _read_file(f: IO[bytes], size: int, progress: ProgressFn | None) -> Iterator[LogInput]:
+    with f:
+        first_line_no, first = 0, b""
+        for first_line_no, raw in enumerate(f, 1):
+            if raw.strip():
+                first = raw
+                break
+        else:
+            return
+        try:
+            decode_json(first)
+        except (ValueError, UnicodeDecodeError):
+            f.seek(0)
+            whole = f.read()
+            try:
+                document = decode_json(whole)
+            except (ValueError, UnicodeDecodeError):
+                f.seek(0)
+                yield from read_stream(f, progress=progress, total=size)
+                return
+            yield from _document(document)
+            return
+        yield from _line_inputs(first_line_no, first)
+        yield from read_stream(f, progress=progress, total=size, start=first_line_no)
+
+
+def _document(document: Any) -> Iterator[LogInput]:
+    if type(document) is list:
+        for i, message in enumerate(document, 1):
+            yield LogInput(i, InputKind.MESSAGE, message)
+    else:
+        yield from _classify(1, document)
+
+
+def read_stream(lines: Iterable[bytes], *, progress: ProgressFn | None = None, total: int = 0,
+                start: int = 0) -> Iterator[LogInput]:
+    """JSON lines from an iterable of byte lines (a binary file, a socket's lines); numbering from ``start + 1``."""
+    done = 0
+    for n, raw in enumerate(lines, start + 1):
+        if progress is not None:
+            done += len(raw)
+            if n % 4096 == 0:
+                progress(done, total)
+        if raw.isspace() or not raw:
+            continue
+        yield from _line_inputs(n, raw)
+    if progress is not None:
+        progress(total or done, total or done)
+
+
+def _line_inputs(n: int, raw: bytes) -> Iterator[LogInput]:
+    try:
+        value = decode_json(raw)
+    except (ValueError, UnicodeDecodeError) as e:
+        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+        yield LogInput(n, InputKind.INVALID, text, reason=f"not valid JSON: {_first_line(e)}")
+        return
+    yield from _classify(n, value)
+
+
+def _first_line(e: Exception) -> str:
+    return str(e).splitlines()[0] if str(e) else type(e).__name__
+
+
+def _classify(n: int, value: Any) -> Iterator[LogInput]:
+    if type(value) is dict:
+        if "__type" in value:
+            yield LogInput(n, InputKind.MESSAGE, value)
+        elif "method" in value:
+            at = value.get("at")
+            yield LogInput(n, InputKind.EXCHANGE, value, at=at if type(at) is str else None)
+        elif type(value.get("log")) is dict and type(value["log"].get("entries")) is list:
+            yield from har_entries(value)
+        else:
+            yield LogInput(n, InputKind.MESSAGE, value)
+    elif type(value) is list:
+        yield LogInput(n, InputKind.BATCH, value)
+    else:
+        yield LogInput(n, InputKind.MESSAGE, value)
+
+
+def har_entries(har: dict[str, Any]) -> Iterator[LogInput]:
+    """A HAR capture's entries as exchanges, numbered by position (1-based)."""
+    for i, entry in enumerate(har["log"]["entries"], 1):
+        yield _har_entry(i, entry)
+
+
+def _har_entry(i: int, entry: Any) -> LogInput:
+    request = entry.get("request") if type(entry) is dict else None
+    response = entry.get("response") if type(entry) is dict else None
+    method = request.get("method") if type(request) is dict else None
+    url = request.get("url") if type(request) is dict else None
+    status = response.get("status") if type(response) is dict else None
+    if type(method) is not str or type(url) is not str or type(status) is not int:
+        return LogInput(i, InputKind.INVALID, entry,
+                        reason="a HAR entry needs a string request.method, a string request.url and an integer "
+                               "response.status")
+    started = entry.get("startedDateTime")
+    at = started if type(started) is str else None
+    path = unquote(urlsplit(url).path)
+    exchange: dict[str, Any] = {"method": method, "path": path, "status": status}
+    post = request.get("postData") if type(request) is dict else None
+    body_text = post.get("text") if type(post) is dict else None
+    if type(body_text) is str and body_text.strip():
+        try:
+            exchange["body"] = json.loads(body_text)
+        except ValueError:
+            pass
+    assert type(response) is dict
+    content = response.get("content")
+    text = content.get("text") if type(content) is dict else None
+    is_messages = method == "GET" and status == 200 and _MESSAGES_PATH.search(path) is not None
+    if type(text) is str and type(content) is dict and str(content.get("encoding", "")).lower() == "base64":
+        try:
+            text = base64.b64decode(text, validate=False).decode("utf-8")
+        except (binascii.Error, ValueError):
+            if is_messages:
+                return LogInput(i, InputKind.INVALID, entry, reason="response content is not valid base64", at=at)
+            text = None
+    if type(text) is str and text.strip():
+        mime = content.get("mimeType") if type(content) is dict else None
+        try:
+            if type(mime) is str and mime.lower().startswith("text/event-stream"):
+                exchange["response"] = sse_messages(text)
+            else:
+                exchange["response"] = json.loads(text)
+        except ValueError as e:
+            if is_messages:
+                return LogInput(i, InputKind.INVALID, entry,
+                                reason=f"messages response does not parse: {_first_line(e)}", at=at)
+    return LogInput(i, InputKind.EXCHANGE, exchange, at=at)
+
+
+def sse_messages(text: str) -> list[Any]:
+    """The messages of a server-sent-events body: each event's ``data`` is a message or an array of them.
+
+    ValueError when an event's data is not JSON. A last event with no blank line after it is still read.
+    """
+    out: list[Any] = []
+    data: list[str] = []
+
+    def dispatch() -> None:
+        if data:
+            value = json.loads("\n".join(data))
+            if type(value) is list:
+                out.extend(value)
+            else:
+                out.append(value)
+            data.clear()
+
+    for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n"):
+        if not line:
+            dispatch()
+        elif line.startswith(":"):
+            continue
+        else:
+            field, colon, value = line.partition(":")
+            if field == "data":
+                data.append(value[1:] if colon and value.startswith(" ") else value)
+    dispatch()
+    return out

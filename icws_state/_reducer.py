@@ -1,0 +1,215 @@
+"""The merge rules, all of them, in one place: R2 replace, R3 merge, R4/R12/R13 keyed items, R5 id sets,
+R7 bound, R14 append lists, R15 scalars, and the generic store of R1.
+
+Theory of operation. A message has already passed R8 (`_validation`) and the lifecycle (`_cache`) when it gets
+here, so nothing below can fail half-way: a rejected message never reaches this module. Stored items are never
+mutated once stored: a merge builds a new dict (copy-on-write), which is what lets the journal record the old
+and the new item by reference. ``null`` follows R3 everywhere: in a merge it removes the property, in a complete
+item or a full message it is left out; only properties typed `Kind.MAP` merge one level further down (R12).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from ._events import (
+    J_ADDED,
+    J_APPENDED,
+    J_CHANGED,
+    J_EVICTED,
+    J_GENERIC,
+    J_PROPS,
+    J_REMOVED,
+    J_REPLACED,
+)
+from ._history import HistoryStore
+from ._schema import RESERVED, Collection, Row
+from ._stores import Item, KeyedStore
+from ._validation import Validator, key_getter
+
+__all__ = ["PathData", "RowEngine", "apply_generic", "merge_item"]
+
+Journal = list[tuple[Any, ...]]
+
+
+def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool) -> Item:
+    """R3 for one keyed item: ``item``'s properties over ``cur``'s, ``null`` removing, maps merged key by key.
+
+    With ``cur`` None this is also how a complete (added) item or a full message's item is stored: merged into
+    nothing, so its nulls leave nothing behind.
+    """
+    new = {**cur, **item} if cur is not None else dict(item)
+    if nulls:
+        for p, v in item.items():
+            if v is None:
+                del new[p]
+    for m in maps:
+        delta = item.get(m)
+        if delta is not None:
+            base = cur.get(m) if cur is not None else None
+            merged = {**base, **delta} if base else dict(delta)
+            new[m] = {k: v for k, v in merged.items() if v is not None} if None in delta.values() else merged
+    return new
+
+
+class PathData:
+    """The cache of one data type on one path: scalars (R15) and one container per part of the row."""
+
+    __slots__ = ("parts", "properties", "type")
+
+    def __init__(self, row: Row) -> None:
+        self.type = row.type
+        self.properties: Item = {}
+        self.parts: list[Any] = [
+            *(HistoryStore(c.order_by) if c.order_by else KeyedStore() for c in row.collections),
+            *(set() for _ in row.id_sets),
+            *([] for _ in row.appends),
+        ]
+
+    def reset(self) -> None:
+        self.properties = {}
+        for part in self.parts:
+            if isinstance(part, KeyedStore):
+                part.reset()
+            else:
+                part.clear()
+
+
+def _collection_ops(c: Collection) -> Callable[[Any, Item, bool, Journal | None, str, bool], None]:
+    """The applier of one keyed collection: added, changed, removed in that order (R12), or one upsert list
+    (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items."""
+    name, maps = c.name, c.maps
+    key_of = key_getter(c)
+    added, changed, removed, upsert = c.added, c.changed, c.removed, c.upsert
+    merged_lists = [src for src in (upsert, changed) if src is not None]
+
+    def apply(store: KeyedStore, msg: Item, full: bool, journal: Journal | None, path: str, nulls: bool) -> None:
+        get, put = store.get_raw, store.put
+        if added is not None:
+            for item in msg.get(added, ()):
+                k = key_of(item)
+                old = get(k)
+                new = merge_item(None, item, maps, nulls)
+                put(k, old, new)
+                if journal is not None:
+                    journal.append((J_ADDED, path, name, k, new) if old is None
+                                   else (J_CHANGED, path, name, k, old, new))
+        for src in merged_lists:
+            for item in msg.get(src, ()):
+                k = key_of(item)
+                old = get(k)
+                if old is None:
+                    new = merge_item(None, item, maps, nulls) if (nulls or maps) else item.copy()
+                else:
+                    new = merge_item(old, item, maps, nulls) if (nulls or maps) else {**old, **item}
+                put(k, old, new)
+                if journal is not None:
+                    journal.append((J_ADDED, path, name, k, new) if old is None
+                                   else (J_CHANGED, path, name, k, old, new))
+        if removed is not None:
+            for k in msg.get(removed, ()):
+                old = store.pop_raw(k)
+                if old is not None and journal is not None:
+                    journal.append((J_REMOVED, path, name, k, old))
+
+    return apply
+
+
+class RowEngine:
+    """One row of the schema, compiled: its validator, how it finds its path, and how it merges (R2-R5, R12-R15)."""
+
+    def __init__(self, row: Row) -> None:
+        self.row = row
+        self.type = row.type
+        self.state = row.state
+        self.validate = Validator(row)
+        #: The path when it holds no placeholder; None when it comes from the message (R11).
+        self.fixed_path: str | None = None if row.route else row.path
+        self.route = row.route
+        self._collections = [(i, _collection_ops(c)) for i, c in enumerate(row.collections)]
+        n = len(row.collections)
+        self._id_sets = [(n + i, s.name, s.added, s.removed) for i, s in enumerate(row.id_sets)]
+        m = n + len(row.id_sets)
+        self._appends = [(m + i, a.name, a.source) for i, a in enumerate(row.appends)]
+        self._bounds = [(i, c.name, c.bound_parameter) for i, c in enumerate(row.collections) if c.bound_parameter]
+        self._keeps_properties = row.keeps_properties
+        sources = {s for part in row.parts for s in part.sources}
+        self._not_scalars = frozenset(RESERVED | sources | ({row.route} if row.route else set()))
+
+    def path_of(self, message: Item) -> str:
+        return self.fixed_path or self.row.path_for(message[self.route])  # type: ignore[index]
+
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+              parameters: Item) -> None:
+        """Merge a valid data message into ``data``; ``parameters`` are the path's PUT parameters (for R7)."""
+        nulls = self.validate.nulls
+        if full:
+            data.reset()
+            journal.append((J_REPLACED, path, self.type))
+            items_journal = None
+        else:
+            items_journal = journal
+        parts = data.parts
+        for i, ops in self._collections:
+            ops(parts[i], msg, full, items_journal, path, nulls)
+        for i, name, add_src, remove_src in self._id_sets:
+            ids: set[str] = parts[i]
+            for x in msg.get(add_src, ()):
+                if x not in ids:
+                    ids.add(x)
+                    if items_journal is not None:
+                        items_journal.append((J_ADDED, path, name, x, x))
+            for x in msg.get(remove_src, ()):
+                if x in ids:
+                    ids.discard(x)
+                    if items_journal is not None:
+                        items_journal.append((J_REMOVED, path, name, x, x))
+        for i, name, src in self._appends:
+            items = msg.get(src)
+            if items:
+                copies = [dict(it) for it in items]
+                parts[i].extend(copies)
+                if items_journal is not None:
+                    items_journal.append((J_APPENDED, path, name, copies))
+        if self._keeps_properties:
+            self._apply_scalars(data, msg, full, items_journal, path)
+        for i, name, param in self._bounds:
+            bound = parameters.get(param)
+            if type(bound) is int and bound >= 0:
+                for k, old in parts[i].evict_to(bound):
+                    journal.append((J_EVICTED, path, name, k, old))
+
+    def _apply_scalars(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str) -> None:
+        skip = self._not_scalars
+        old = data.properties
+        new = {} if full else dict(old)
+        for p, v in msg.items():
+            if p in skip:
+                continue
+            if v is None:
+                new.pop(p, None)
+            else:
+                new[p] = v
+        if new != old:
+            data.properties = new
+            if journal is not None:
+                journal.append((J_PROPS, path, old, new))
+
+
+def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journal: Journal) -> None:
+    """R1 with R2/R3: a type in no row is cached whole per key, merged property by property."""
+    old = store.get(key)
+    if full or old is None:
+        new = {p: v for p, v in msg.items() if v is not None and p not in RESERVED}
+    else:
+        new = dict(old)
+        for p, v in msg.items():
+            if p in RESERVED:
+                continue
+            if v is None:
+                new.pop(p, None)
+            else:
+                new[p] = v
+    store[key] = new
+    journal.append((J_GENERIC, key, old, new))

@@ -1,0 +1,382 @@
+"""The schema table: every ICWS message type the cache understands, as data.
+
+Each `Row` names a message type, the subscription path its messages belong to (rule R11), and the shapes of its
+properties: keyed collections (R4, R12, R13), id sets (R5), append lists (R14) and typed scalars (R15). One engine
+(`_engine`) runs every row; the seeded types (interaction history, the assistance-request list and its state
+message) are rows like any other. A type that is in no row goes to the generic store (R1).
+
+A client that needs a type the library does not ship builds a `Row` and extends the table::
+
+    >>> from icws_state import Collection, Kind, Row, default_schema
+    >>> row = Row(
+    ...     type="urn:example.com:configuration:configurationListMessage",
+    ...     path="configuration/lists/{subscriptionId}",
+    ...     route="subscriptionId",
+    ...     collections=(Collection(
+    ...         name="configurations", key="configurationId.id",
+    ...         added="added", changed="changed", removed="removed",
+    ...         item={"configurationId": Kind.OBJECT, "name": Kind.STRING},
+    ...     ),),
+    ... )
+    >>> schema = default_schema().with_row(row)
+    >>> schema.row(row.type).path
+    'configuration/lists/{subscriptionId}'
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterator, Mapping
+
+import attrs
+
+from ._errors import SchemaError
+
+__all__ = [
+    "AppendList",
+    "Collection",
+    "IdSet",
+    "Kind",
+    "Row",
+    "Schema",
+    "default_schema",
+]
+
+_PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
+#: Properties every message has; no row may claim them.
+RESERVED = frozenset({"__type", "isDelta"})
+
+
+class Kind(enum.Enum):
+    """The JSON type a known property must have (R8)."""
+
+    #: A string.
+    STRING = "string"
+    #: ``true`` or ``false``.
+    BOOLEAN = "boolean"
+    #: An integer enum: a JSON integer (not a boolean, not ``1.0``); values outside the known range are kept.
+    ENUM = "enum"
+    #: An ICWS date-time string (section 1 of the spec).
+    DATETIME = "date-time"
+    #: A list of strings.
+    STRING_LIST = "list of strings"
+    #: An object whose own keys are data (string values); merges one level down in changed items (R12).
+    MAP = "map"
+    #: Any object; replaced whole.
+    OBJECT = "object"
+    #: An ICWS error object: string ``message`` required, string ``errorId`` optional.
+    ERROR = "error object"
+    #: A subscription state: integer 0-3, required on the subscription-state rows.
+    STATE = "subscription state"
+
+
+def _fields(value: Mapping[str, Kind]) -> Mapping[str, Kind]:
+    return dict(value)
+
+
+@attrs.frozen
+class Collection:
+    """Items keyed by a string property, changed by added / changed / removed lists (R12) or one upsert list (R4, R13).
+
+    ``order_by`` (a date-time property) keeps the items sorted by that instant, then by key (R6); ``bound_parameter``
+    names the PUT parameter that bounds their number (R7). ``maps`` are the item properties typed `Kind.MAP`.
+    """
+
+    name: str
+    key: str
+    item: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    added: str | None = None
+    changed: str | None = None
+    removed: str | None = None
+    upsert: str | None = None
+    order_by: str | None = None
+    bound_parameter: str | None = None
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        """The message properties that feed this collection."""
+        return tuple(p for p in (self.added, self.changed, self.removed, self.upsert) if p is not None)
+
+    @property
+    def maps(self) -> tuple[str, ...]:
+        return tuple(p for p, k in self.item.items() if k is Kind.MAP)
+
+
+@attrs.frozen
+class IdSet:
+    """A set of string ids: ``added`` then ``removed`` (R5)."""
+
+    name: str
+    added: str
+    removed: str
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.added, self.removed)
+
+
+@attrs.frozen
+class AppendList:
+    """Unkeyed items that accumulate: a delta appends, a full message replaces (R14)."""
+
+    name: str
+    source: str
+    item: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+
+    @property
+    def sources(self) -> tuple[str, ...]:
+        return (self.source,)
+
+
+@attrs.frozen
+class Row:
+    """One message type of the table.
+
+    ``path`` is the subscription path, with at most one ``{placeholder}`` filled from the message property
+    ``route`` (R11). A ``state`` row is a subscription-state message: it drives the lifecycle of its path and caches
+    nothing else. ``exported_as`` places a seeded row's single collection or id set at the top level of the
+    snapshot (``history``, ``assistanceRequests``) instead of under ``subscriptionData``; such rows keep no scalars.
+    """
+
+    type: str
+    path: str
+    route: str | None = None
+    state: bool = False
+    collections: tuple[Collection, ...] = ()
+    id_sets: tuple[IdSet, ...] = ()
+    appends: tuple[AppendList, ...] = ()
+    scalars: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    required: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    exported_as: str | None = None
+
+    def __attrs_post_init__(self) -> None:
+        _check_row(self)
+
+    @property
+    def parts(self) -> tuple[Collection | IdSet | AppendList, ...]:
+        return (*self.collections, *self.id_sets, *self.appends)
+
+    @property
+    def keeps_properties(self) -> bool:
+        return not self.state and self.exported_as is None
+
+    def path_for(self, route_value: str | None) -> str:
+        if self.route is None:
+            return self.path
+        return self.path.replace("{" + self.route + "}", route_value or "")
+
+
+def _check_row(row: Row) -> None:
+    def bad(why: str) -> SchemaError:
+        return SchemaError(f"row {row.type!r}: {why}")
+
+    if not isinstance(row.type, str) or not row.type:
+        raise bad("type must be a non-empty string")
+    if not isinstance(row.path, str) or not row.path or row.path.startswith("/") or "?" in row.path:
+        raise bad("path must be a subscription path such as 'queues/{subscriptionId}' (no leading '/', no query)")
+    holes = _PLACEHOLDER.findall(row.path)
+    if len(holes) > 1:
+        raise bad("path may hold at most one {placeholder}")
+    if holes and holes[0] != row.route:
+        raise bad(f"path placeholder {{{holes[0]}}} must be named by route=, got route={row.route!r}")
+    if row.route is not None and not holes:
+        raise bad(f"route={row.route!r} given but the path has no {{{row.route}}} placeholder")
+    if row.state and row.parts:
+        raise bad("a subscription-state row caches only state and error: no collections, id sets or lists")
+    if row.state and row.scalars:
+        raise bad("a subscription-state row has no scalars")
+    names: set[str] = set()
+    sources: set[str] = {row.route} if row.route else set()
+    for part in row.parts:
+        if not part.name or part.name in names or part.name in ("type", "properties"):
+            raise bad(f"part name {part.name!r} is empty, repeated or reserved")
+        names.add(part.name)
+        for s in part.sources:
+            if not s or s in sources or s in RESERVED or s in row.scalars:
+                raise bad(f"message property {s!r} is empty, reserved or used twice")
+            sources.add(s)
+    for c in row.collections:
+        if not c.key or any(not seg for seg in c.key.split(".")):
+            raise bad(f"collection {c.name!r} needs a key such as 'interactionId' or 'configurationId.id'")
+        if not c.sources:
+            raise bad(f"collection {c.name!r} has no added, changed, removed or upsert list")
+        if c.upsert is not None and (c.added or c.changed or c.removed):
+            raise bad(f"collection {c.name!r}: an upsert list stands alone (no added/changed/removed)")
+        if c.order_by is not None and c.item.get(c.order_by) is not Kind.DATETIME:
+            raise bad(f"collection {c.name!r}: order_by must name a DATETIME item property")
+        if "." not in c.key and c.item.get(c.key, Kind.STRING) is not Kind.STRING:
+            raise bad(f"collection {c.name!r}: its key {c.key!r} must be typed STRING")
+    for kinds in (row.scalars, *(c.item for c in row.collections), *(a.item for a in row.appends)):
+        for p, k in kinds.items():
+            if not isinstance(k, Kind) or k in (Kind.STATE,):
+                raise bad(f"property {p!r} has no valid Kind: {k!r}")
+    for p in row.scalars:
+        if p in RESERVED or p == row.route:
+            raise bad(f"scalar {p!r} is reserved or the routing property")
+    if row.exported_as is not None and (len(row.parts) != 1 or row.appends or row.scalars):
+        raise bad("exported_as needs exactly one collection or id set and no scalars")
+
+
+@attrs.frozen
+class Schema:
+    """An immutable table of rows, keyed by message type. `with_row` returns a new, checked table."""
+
+    rows: Mapping[str, Row] = attrs.field(converter=dict)
+
+    def row(self, message_type: str) -> Row | None:
+        return self.rows.get(message_type)
+
+    def __iter__(self) -> Iterator[Row]:
+        return iter(self.rows.values())
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+    def with_row(self, row: Row) -> Schema:
+        """A new schema with ``row`` added; SchemaError if its type or its data path is already taken."""
+        if not isinstance(row, Row):
+            raise SchemaError(f"expected a Row, got {type(row).__name__}")
+        if row.type in self.rows:
+            raise SchemaError(f"type {row.type!r} already has a row")
+        if not row.state:
+            for other in self.rows.values():
+                if not other.state and _same_template(other.path, row.path):
+                    raise SchemaError(f"path {row.path!r} already carries the data of {other.type!r}")
+        exported = {r.exported_as for r in self.rows.values()} - {None}
+        if row.exported_as is not None and row.exported_as in exported:
+            raise SchemaError(f"snapshot key {row.exported_as!r} is already taken")
+        return Schema({**self.rows, row.type: row})
+
+
+def _same_template(a: str, b: str) -> bool:
+    return _PLACEHOLDER.sub("{}", a) == _PLACEHOLDER.sub("{}", b)
+
+
+_S, _B, _E, _D = Kind.STRING, Kind.BOOLEAN, Kind.ENUM, Kind.DATETIME
+_PREFIX = "urn:inin.com:"
+
+HISTORY = Row(
+    type=_PREFIX + "interactions:historyMessage",
+    path="interaction-history",
+    collections=(
+        Collection(
+            name="history",
+            key="interactionId",
+            upsert="interactionHistory",
+            order_by="initiationTime",
+            bound_parameter="numberOfHistoryMessages",
+            item={
+                "interactionId": _S,
+                "initiationTime": _D,
+                "terminationTime": _D,
+                "direction": _E,
+                "interactionHistoryStatus": _E,
+                "log": _S,
+                "notes": _S,
+                "localAddress": _S,
+                "localId": _S,
+                "localName": _S,
+                "remoteAddress": _S,
+                "remoteId": _S,
+                "remoteName": _S,
+            },
+        ),
+    ),
+    exported_as="history",
+)
+ASSISTANCE_LIST = Row(
+    type=_PREFIX + "interactions.assistance:assistanceRequestListMessage",
+    path="interactions/agent-assistance",
+    id_sets=(IdSet(name="assistanceRequests", added="requestsAdded", removed="requestsRemoved"),),
+    exported_as="assistanceRequests",
+)
+ASSISTANCE_STATE = Row(
+    type=_PREFIX + "interactions.assistance:assistanceRequestSubscriptionStateMessage",
+    path="interactions/agent-assistance",
+    state=True,
+)
+QUEUE_CONTENTS = Row(
+    type=_PREFIX + "queues:queueContentsMessage",
+    path="queues/{subscriptionId}",
+    route="subscriptionId",
+    collections=(
+        Collection(
+            name="interactions",
+            key="interactionId",
+            added="interactionsAdded",
+            changed="interactionsChanged",
+            removed="interactionsRemoved",
+            item={"interactionId": _S, "attributes": Kind.MAP, "conferenceParentId": _S},
+        ),
+    ),
+)
+QUEUE_STATE = Row(type=_PREFIX + "queues:queueSubscriptionStateMessage", path="queues/{subscriptionId}",
+                  route="subscriptionId", state=True)
+USER_STATUSES = Row(
+    type=_PREFIX + "status:userStatusMessage",
+    path="status/user-statuses",
+    collections=(
+        Collection(
+            name="userStatusList",
+            key="userId",
+            upsert="userStatusList",
+            item={
+                "userId": _S, "statusId": _S, "notes": _S, "forwardNumber": _S, "presenceServer": _S,
+                "onPhone": _B, "loggedIn": _B, "onPhoneChanged": _D, "statusChanged": _D,
+                "stations": Kind.STRING_LIST, "icServers": Kind.STRING_LIST, "until": Kind.OBJECT,
+            },
+            nullable={"until"},
+        ),
+    ),
+    required={"userStatusList"},
+)
+STATUS_MESSAGES = Row(
+    type=_PREFIX + "status:statusMessagesMessage",
+    path="status/status-messages",
+    collections=(
+        Collection(
+            name="statusMessages",
+            key="statusId",
+            added="statusMessagesAdded",
+            changed="statusMessagesChanged",
+            removed="statusMessagesRemoved",
+            item={
+                "statusId": _S, "messageText": _S, "iconUri": _S, "groupTag": _S, "systemId": _S,
+                "canHaveDate": _B, "canHaveTime": _B, "isDoNotDisturbStatus": _B, "isSelectableStatus": _B,
+                "isPersistentStatus": _B, "isForwardStatus": _B, "isAfterCallWorkStatus": _B, "isAcdStatus": _B,
+                "isAllowFollowUpStatus": _B,
+            },
+        ),
+    ),
+)
+ASSISTANCE_DETAILS = Row(
+    type=_PREFIX + "interactions.assistance:assistanceRequestDetailsMessage",
+    path="interactions/agent-assistance/{assistanceId}",
+    route="assistanceId",
+    scalars={"interactionId": _S, "state": _E},
+    collections=(
+        Collection(
+            name="participants",
+            key="userId",
+            added="participantsAdded",
+            changed="participantsChanged",
+            item={"userId": _S, "displayName": _S, "action": _E},
+        ),
+    ),
+    appends=(AppendList(name="messages", source="messagesAdded",
+                        item={"text": _S, "participantId": _S, "timeAdded": _D}),),
+)
+
+_DEFAULT = Schema({})
+for _row in (HISTORY, ASSISTANCE_LIST, ASSISTANCE_STATE, QUEUE_CONTENTS, QUEUE_STATE, USER_STATUSES,
+             STATUS_MESSAGES, ASSISTANCE_DETAILS):
+    _DEFAULT = _DEFAULT.with_row(_row)
+
+
+def default_schema() -> Schema:
+    """The table the library ships: the seeded types and those of ``schemas.md``."""
+    return _DEFAULT

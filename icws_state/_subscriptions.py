@@ -1,0 +1,282 @@
+"""Subscription lifecycle: section 3 of the spec, as one table and a small class that looks it up.
+
+Theory of operation. Every subscription path the cache has *seen* has a `_Record`. Inputs come from two sides:
+the client's own HTTP outcomes (PUT/DELETE 204, 400/500, 410, any 401) and the server's messages (data messages,
+which infer ``normal`` from ``none``, and subscription-state messages, which carry the state). `EFFECTS` says, for
+each input, which fields it sets; `SERVER_TRANSITIONS` says which state changes the server may report. Client
+inputs are always allowed (a PUT is the one way out of ``faulted``); a server-reported change outside the set still
+takes effect, since the server is the source of truth, and is reported as an anomaly.
+
+Everything that changes a record lives in this module.
+"""
+
+from __future__ import annotations
+
+import copy
+import enum
+from collections.abc import Iterator, Mapping
+from typing import Any
+
+import attrs
+
+from ._enums import SubscriptionState
+
+__all__ = [
+    "KEEP",
+    "SERVER_TRANSITIONS",
+    "Input",
+    "Subscription",
+    "Subscriptions",
+    "Transition",
+    "state_diagram",
+]
+
+NONE, NORMAL, SUSPENDED, FAULTED = (
+    SubscriptionState.NONE,
+    SubscriptionState.NORMAL,
+    SubscriptionState.SUSPENDED,
+    SubscriptionState.FAULTED,
+)
+
+
+class Input(enum.Enum):
+    """What can happen to a subscription path."""
+
+    #: The client's PUT succeeded (204).
+    PUT_OK = "PUT 204"
+    #: The client's DELETE succeeded (204).
+    DELETE_OK = "DELETE 204"
+    #: A PUT or DELETE failed with 400 or 500.
+    FAILED = "PUT/DELETE 400 or 500"
+    #: A PUT or DELETE answered 410: the resource is gone from the API.
+    GONE = "PUT/DELETE 410"
+    #: Any exchange answered 401: the session has ended.
+    SESSION_ENDED = "401"
+    #: A full data message arrived.
+    FULL_DATA = "full data message"
+    #: A delta data message arrived.
+    DELTA_DATA = "delta data message"
+    #: A subscription-state message arrived.
+    STATE_MESSAGE = "subscription-state message"
+
+    @property
+    def from_client(self) -> bool:
+        return self in _CLIENT_INPUTS
+
+
+_CLIENT_INPUTS = frozenset({Input.PUT_OK, Input.DELETE_OK, Input.FAILED, Input.GONE, Input.SESSION_ENDED})
+_KEEP: Any = object()
+#: Pass as ``error`` to leave a record's error alone (a delta state message without one).
+KEEP = _KEEP
+_INFER = object()
+_GIVEN = object()
+
+
+@attrs.frozen
+class Effect:
+    """The fields one input sets; `_KEEP` leaves a field alone, `_GIVEN` takes the value the input carries."""
+
+    state: object = _KEEP
+    closed: object = _KEEP
+    resync_needed: object = _KEEP
+    stale: object = _KEEP
+    gone: object = _KEEP
+    error: object = _KEEP
+    parameters: object = _KEEP
+    clears_data: bool = False
+
+
+#: Section 3's table, one row per input (a blank cell there is `_KEEP` here).
+EFFECTS: Mapping[Input, Effect] = {
+    Input.PUT_OK: Effect(state=NORMAL, closed=False, resync_needed=True, gone=False, error=None,
+                         parameters=_GIVEN),
+    Input.DELETE_OK: Effect(state=NONE, closed=True, resync_needed=True, stale=False, error=None, clears_data=True),
+    Input.FAILED: Effect(error=_GIVEN),
+    Input.GONE: Effect(state=NONE, closed=True, gone=True, error=_GIVEN),
+    Input.SESSION_ENDED: Effect(state=NONE, closed=True, stale=True, error=_GIVEN),
+    Input.FULL_DATA: Effect(state=_INFER, resync_needed=False, stale=False),
+    Input.DELTA_DATA: Effect(state=_INFER),
+    Input.STATE_MESSAGE: Effect(state=_GIVEN, error=_GIVEN),
+}
+
+#: State changes the server may report. Any change to ``none`` is allowed too; ``faulted -> normal`` is not:
+#: only the client's new PUT makes a faulted subscription live again.
+SERVER_TRANSITIONS: frozenset[tuple[SubscriptionState, SubscriptionState]] = frozenset(
+    {(NONE, NORMAL), (NORMAL, SUSPENDED), (SUSPENDED, NORMAL), (NORMAL, FAULTED), (SUSPENDED, FAULTED)}
+    | {(s, NONE) for s in SubscriptionState}
+)
+
+
+def allowed(before: SubscriptionState, after: SubscriptionState, via: Input) -> bool:
+    return before == after or via.from_client or (before, after) in SERVER_TRANSITIONS
+
+
+@attrs.frozen(kw_only=True)
+class Transition:
+    """One change of a subscription's state: from, to, and what caused it."""
+
+    path: str
+    before: SubscriptionState
+    after: SubscriptionState
+    #: The input: "PUT 204", "GET 401", or the ``__type`` of the message that caused it.
+    cause: str
+    via: Input
+    allowed: bool
+
+
+@attrs.frozen(kw_only=True)
+class Subscription:
+    """A read-only view of one subscription path (the seven snapshot fields plus its transitions)."""
+
+    path: str
+    state: SubscriptionState
+    closed: bool
+    resync_needed: bool
+    stale: bool
+    gone: bool
+    error: Mapping[str, Any] | None
+    parameters: Mapping[str, Any]
+    transitions: tuple[Transition, ...] = ()
+
+    @property
+    def active(self) -> bool:
+        """Whether messages for this path are accepted (it is not closed)."""
+        return not self.closed
+
+
+class _Record:
+    __slots__ = ("closed", "error", "gone", "parameters", "resync_needed", "stale", "state", "transitions")
+
+    def __init__(self, closed: bool) -> None:
+        self.state = NONE
+        self.closed = closed
+        self.resync_needed = True
+        self.stale = False
+        self.gone = False
+        self.error: dict[str, Any] | None = None
+        self.parameters: dict[str, Any] = {}
+        self.transitions: list[Transition] = []
+
+    def fields(self) -> tuple[Any, ...]:
+        return (self.state, self.closed, self.resync_needed, self.stale, self.gone, self.error, self.parameters)
+
+    def view(self, path: str) -> Subscription:
+        return _view(path, self.fields(), self.transitions)
+
+
+def _view(path: str, fields: tuple[Any, ...], transitions: list[Transition]) -> Subscription:
+    state, closed, resync_needed, stale, gone, error, parameters = fields
+    return Subscription(
+        path=path, state=state, closed=closed, resync_needed=resync_needed, stale=stale, gone=gone,
+        error=error, parameters=parameters, transitions=tuple(transitions),
+    )
+
+
+class Subscriptions(Mapping[str, Subscription]):
+    """Every seen subscription path, and the session flag, changed only through `apply_input`.
+
+    `apply_input` returns what happened so the cache can turn it into events: the view before and after (or None
+    when nothing changed), the transition (or None), and whether the path's data must be cleared.
+    """
+
+    def __init__(self) -> None:
+        self._records: dict[str, _Record] = {}
+        self.session_ended = False
+
+    # -- Mapping of read-only views ----------------------------------------------------------------------------
+    def __getitem__(self, path: str) -> Subscription:
+        return self._records[path].view(path)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._records)
+
+    def __len__(self) -> int:
+        return len(self._records)
+
+    # -- the engine's side -------------------------------------------------------------------------------------
+    def record(self, path: str) -> _Record | None:
+        return self._records.get(path)
+
+    def accepts(self, path: str) -> bool:
+        """Whether a message for ``path`` may be applied: its record is open, or it is unseen and the session live."""
+        rec = self._records.get(path)
+        return not self.session_ended if rec is None else not rec.closed
+
+    def see(self, path: str) -> tuple[_Record, bool]:
+        """The record of ``path``, made on first sight (closed while the session has ended); and whether it is new."""
+        rec = self._records.get(path)
+        if rec is not None:
+            return rec, False
+        rec = self._records[path] = _Record(closed=self.session_ended)
+        return rec, True
+
+    def apply_input(
+        self, path: str, via: Input, cause: str, value: Any = None, error: Any = _KEEP
+    ) -> tuple[Subscription | None, Subscription | None, Transition | None, bool]:
+        """Apply one input to ``path`` (which must be seen). ``value`` is the PUT body or the reported state;
+        ``error`` the response's error or the message's (`_KEEP` for a delta state message without one)."""
+        rec = self._records[path]
+        effect = EFFECTS[via]
+        before_fields = rec.fields()
+        old_state = rec.state
+        if effect.state is _INFER:
+            new_state = NORMAL if old_state == NONE else old_state
+        elif effect.state is _GIVEN:
+            new_state = value
+        elif effect.state is _KEEP:
+            new_state = old_state
+        else:
+            new_state = effect.state
+        rec.state = new_state
+        for name in ("closed", "resync_needed", "stale", "gone"):
+            v = getattr(effect, name)
+            if v is not _KEEP:
+                setattr(rec, name, v)
+        if effect.error is _GIVEN:
+            if error is not _KEEP:
+                rec.error = copy.deepcopy(error)
+        elif effect.error is not _KEEP:
+            rec.error = None
+        if effect.parameters is _GIVEN:
+            rec.parameters = copy.deepcopy(value) if isinstance(value, dict) else {}
+        transition = None
+        if new_state != old_state:
+            transition = Transition(path=path, before=old_state, after=new_state, cause=cause, via=via,
+                                    allowed=allowed(old_state, new_state, via))
+            rec.transitions.append(transition)
+        if rec.fields() == before_fields and transition is None:
+            return None, None, None, effect.clears_data
+        before = _view(path, before_fields, rec.transitions[:-1] if transition else rec.transitions)
+        return before, rec.view(path), transition, effect.clears_data
+
+    def end_session(self) -> None:
+        self.session_ended = True
+
+    def resume_session(self) -> None:
+        self.session_ended = False
+
+    # -- snapshots ---------------------------------------------------------------------------------------------
+    def restore(self, path: str, fields: Mapping[str, Any]) -> None:
+        rec = self._records[path] = _Record(closed=bool(fields["closed"]))
+        rec.state = SubscriptionState(fields["state"])
+        rec.resync_needed = bool(fields["resync_needed"])
+        rec.stale = bool(fields["stale"])
+        rec.gone = bool(fields["gone"])
+        rec.error = copy.deepcopy(fields["error"])
+        rec.parameters = copy.deepcopy(dict(fields["parameters"]))
+
+
+def state_diagram() -> str:
+    """A Mermaid state diagram drawn from the table, so the docs cannot disagree with the code."""
+    lines = ["stateDiagram-v2"]
+    name = {s: s.name.lower() for s in SubscriptionState}
+    lines.append(f"    [*] --> {name[NONE]}")
+    for before, after in sorted(SERVER_TRANSITIONS):
+        if before != after:
+            lines.append(f"    {name[before]} --> {name[after]}: server")
+    for s in SubscriptionState:
+        if s != NORMAL:
+            lines.append(f"    {name[s]} --> {name[NORMAL]}: PUT 204")
+        if s != NONE:
+            lines.append(f"    {name[s]} --> {name[NONE]}: DELETE 204 / 410 / 401")
+    return "\n".join(lines)

@@ -1,0 +1,89 @@
+"""Human-readable text about snapshots: the replay summary and the snapshot diff."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from typing import Any
+
+__all__ = ["diff_snapshots", "summarize"]
+
+
+def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_reasons: int = 5) -> str:
+    """What a person wants to see after a replay: subscriptions, sizes, rejections, rate."""
+    lines = []
+    stats = snapshot["stats"]
+    rate = ""
+    if seconds is not None:
+        per_second = stats["messages"] / seconds if seconds > 0 else float("inf")
+        rate = f" in {seconds:.2f}s ({per_second:,.0f} messages/s)"
+    lines.append(f"messages: {stats['messages']} ({stats['applied']} applied, {stats['rejected']} rejected){rate}")
+    lines.append(f"session ended: {'yes' if snapshot['sessionEnded'] else 'no'}")
+    subs = snapshot["subscriptions"]
+    lines.append(f"subscriptions: {len(subs)}")
+    for path, s in sorted(subs.items()):
+        flags = [name for name in ("closed", "resyncNeeded", "stale", "gone") if s[name]]
+        error = f" error: {s['error'].get('message')}" if s.get("error") else ""
+        lines.append(f"  {path:<40} {s['state']:<9} {' '.join(flags)}{error}".rstrip())
+    lines.append(f"history items: {len(snapshot['history'])}")
+    lines.append(f"assistance requests: {len(snapshot['assistanceRequests'])}"
+                 + (f" ({', '.join(snapshot['assistanceRequests'][:10])})" if snapshot["assistanceRequests"] else ""))
+    data = snapshot.get("subscriptionData", {})
+    for path, entry in sorted(data.items()):
+        if path.startswith("queues/"):
+            lines.append(f"queue {path[len('queues/'):]}: {len(entry.get('interactions', []))} interactions")
+    statuses = data.get("status/user-statuses")
+    if statuses is not None:
+        by_status = Counter(u.get("statusId", "(none)") for u in statuses.get("userStatusList", []))
+        text = ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "none"
+        lines.append(f"users by status: {text}")
+    open_requests = [p.rsplit("/", 1)[1] for p in data if p.startswith("interactions/agent-assistance/")]
+    if open_requests:
+        lines.append(f"assistance request details: {', '.join(sorted(open_requests))}")
+    if snapshot["other"]:
+        lines.append(f"generic store entries: {len(snapshot['other'])}")
+    rejected = snapshot["rejected"]
+    if rejected:
+        lines.append(f"rejected inputs: {stats['rejected']}; first {min(first_reasons, len(rejected))}:")
+        for r in rejected[:first_reasons]:
+            where = f"{r['source']}:" if r.get("source") else ""
+            lines.append(f"  {where}line {r['line']}: {r['reason']}")
+    return "\n".join(lines) + "\n"
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    return text if len(text) <= 100 else text[:97] + "..."
+
+
+def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """Lines saying what differs between two snapshots, part by part; empty when they are equal."""
+    out: list[str] = []
+    for key in sorted(set(a) | set(b)):
+        va, vb = a.get(key), b.get(key)
+        if va == vb:
+            continue
+        if isinstance(va, dict) and isinstance(vb, dict):
+            for k in sorted(set(va) | set(vb)):
+                if k not in va:
+                    out.append(f"+ {key}.{k}: {_short(vb[k])}")
+                elif k not in vb:
+                    out.append(f"- {key}.{k}: {_short(va[k])}")
+                elif va[k] != vb[k]:
+                    out.append(f"~ {key}.{k}: {_short(va[k])} -> {_short(vb[k])}")
+        elif isinstance(va, list) and isinstance(vb, list) and key in ("history", "rejected"):
+            ident = "interactionId" if key == "history" else "line"
+            ma = {json.dumps(x.get(ident)): x for x in va if isinstance(x, dict)}
+            mb = {json.dumps(x.get(ident)): x for x in vb if isinstance(x, dict)}
+            for k in sorted(set(ma) | set(mb)):
+                if k not in ma:
+                    out.append(f"+ {key}[{k}]: {_short(mb[k])}")
+                elif k not in mb:
+                    out.append(f"- {key}[{k}]: {_short(ma[k])}")
+                elif ma[k] != mb[k]:
+                    out.append(f"~ {key}[{k}]: {_short(ma[k])} -> {_short(mb[k])}")
+            if not out or len(va) != len(vb):
+                out.append(f"~ {key}: {len(va)} entries -> {len(vb)} entries")
+        else:
+            out.append(f"~ {key}: {_short(va)} -> {_short(vb)}")
+    return out
