@@ -42,12 +42,23 @@ from ._events import (
 )
 from ._history import HistoryStore
 from ._logs import InputKind, LogInput, read_log, read_stream
+from ._queries import CacheQueries, QueueContents
 from ._replay import feed, replay
 from ._schema import AppendList, Collection, IdSet, Kind, Row, Schema, default_schema
 from ._snapshot import FORMAT as SNAPSHOT_FORMAT
 from ._snapshot import dumps as dump_snapshot
 from ._stores import GenericStore, IdSetView, KeyedStore
 from ._subscriptions import Subscription, Transition, state_diagram
+from ._views import (
+    AssistanceMessage,
+    AssistanceParticipant,
+    AssistanceRequest,
+    HistoryItem,
+    QueueInteraction,
+    StatusMessage,
+    UserPresence,
+    UserStatus,
+)
 
 __version__ = "0.1.0"
 
@@ -56,14 +67,19 @@ __all__ = [
     "SNAPSHOT_FORMAT",
     "Anomaly",
     "AppendList",
+    "AssistanceMessage",
+    "AssistanceParticipant",
+    "AssistanceRequest",
     "AssistanceRequestState",
     "CacheCleared",
+    "CacheQueries",
     "CacheReplaced",
     "Changes",
     "Collection",
     "Event",
     "GenericChanged",
     "GenericStore",
+    "HistoryItem",
     "HistoryStore",
     "IcwsStateError",
     "IdSet",
@@ -82,6 +98,8 @@ __all__ = [
     "LogInput",
     "ParticipantAction",
     "PropertiesChanged",
+    "QueueContents",
+    "QueueInteraction",
     "ReentrantCall",
     "Rejected",
     "RejectedInput",
@@ -92,11 +110,14 @@ __all__ = [
     "SnapshotError",
     "StateCache",
     "Stats",
+    "StatusMessage",
     "Subscription",
     "SubscriptionChanged",
     "SubscriptionState",
     "Transition",
     "TransitionAnomaly",
+    "UserPresence",
+    "UserStatus",
     "__version__",
     "coalesce",
     "default_schema",

@@ -18,8 +18,18 @@ import attrs
 
 from ._enums import SubscriptionState
 from ._errors import InvalidMessage, ReentrantCall, TransitionAnomaly
-from ._events import J_CLEARED, J_EVENT, Anomaly, Changes, Event, Rejected, SessionChanged, SubscriptionChanged
+from ._events import (
+    J_CLEARED,
+    J_EVENT,
+    Anomaly,
+    Changes,
+    Event,
+    Rejected,
+    SessionChanged,
+    SubscriptionChanged,
+)
 from ._history import HistoryStore
+from ._queries import CacheQueries
 from ._reducer import PathData, RowEngine, apply_generic
 from ._schema import Schema, default_schema
 from ._stores import GenericStore, IdSetView, Item, KeyedStore
@@ -37,6 +47,7 @@ _SUBSCRIPTION_PATH = re.compile(r"/icws/[^/]+/messaging/subscriptions/(.+)$")
 _MESSAGES_PATH = re.compile(r"/icws/[^/]+/messaging/messages$")
 _NO_MESSAGE: Any = object()
 _EMPTY = Changes([])
+_NONE = SubscriptionState.NONE
 
 Listener = Callable[[Event], object]
 
@@ -64,7 +75,7 @@ class Stats:
     rejected: int
 
 
-class StateCache:
+class StateCache(CacheQueries):
     """The client-side state of one ICWS session.
 
     >>> from icws_state import StateCache
@@ -273,7 +284,7 @@ class StateCache:
             return self._reject(message, reason, journal)
         path = engine.fixed_path or engine.path_of(message)
         subs = self._subs
-        rec = subs.record(path)
+        rec = subs._records.get(path)
         if rec is None:
             if subs.session_ended:
                 return self._reject(message, NOT_ACTIVE, journal)
@@ -286,7 +297,7 @@ class StateCache:
             error = message.get("error") if not is_delta else message.get("error", KEEP)
             self._lifecycle(path, Input.STATE_MESSAGE, message_type, journal, state, error)
             return None
-        if rec.state is SubscriptionState.NONE or (not is_delta and (rec.resync_needed or rec.stale)):
+        if rec.state is _NONE or (not is_delta and (rec.resync_needed or rec.stale)):
             self._lifecycle(path, Input.DELTA_DATA if is_delta else Input.FULL_DATA, message_type, journal)
         data = self._data.get(path)
         if data is None:

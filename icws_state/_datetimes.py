@@ -2,68 +2,58 @@
 
 The accepted forms are exactly those of section 1 of the spec: a full date and time to the second, basic
 (``20261122T100000Z``) or extended (``2026-11-22T10:00:00.000Z``), optional ``.fraction``, then ``Z``, an offset in the
-form's own style, or nothing (UTC). Instants are integers of microseconds since 0001-01-01T00:00:00Z minus a day,
-so they sort without building datetime objects; digits past the sixth fraction digit are cut, not rounded.
+form's own style, or nothing (UTC). One regular expression fixes the form and the field ranges; the calendar (no
+30 February, no year 0) is left to `datetime.fromisoformat`, which reads every form the expression lets through
+and cuts fraction digits after the sixth without rounding, as the spec asks.
 
-Validation runs for every date-time property of every message, so results are memoised per distinct string in a
-small table that is simply emptied when it fills: recorded traffic repeats a timestamp many times in a row and
-rarely afterwards.
+Instants are integers: microseconds since 0001-01-01T00:00:00Z plus one day, so that even year 1 with a positive
+offset stays non-negative and -1 can stand for "no time" below all of them. Validation runs for every date-time
+property of every message, so results are memoised per distinct string in a small table that is emptied when it
+fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, date, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 
 __all__ = ["instant", "is_datetime", "parse_datetime"]
 
-_EXTENDED = re.compile(
-    r"([0-9]{4})-([0-9]{2})-([0-9]{2})T([0-9]{2}):([0-9]{2}):([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{2}:[0-9]{2})?"
+_D = r"(?:0[1-9]|[12][0-9]|3[01])"
+_M = r"(?:0[1-9]|1[0-2])"
+_H = r"(?:[01][0-9]|2[0-3])"
+_MS = r"[0-5][0-9]"
+_FORM = re.compile(
+    rf"[0-9]{{4}}-{_M}-{_D}T{_H}:{_MS}:{_MS}(?:\.[0-9]+)?(?:Z|[+-]{_H}:{_MS})?"
+    rf"|[0-9]{{4}}{_M}{_D}T{_H}{_MS}{_MS}(?:\.[0-9]+)?(?:Z|[+-]{_H}{_MS})?",
+    re.ASCII,
 )
-_BASIC = re.compile(
-    r"([0-9]{4})([0-9]{2})([0-9]{2})T([0-9]{2})([0-9]{2})([0-9]{2})(?:\.([0-9]+))?(Z|[+-][0-9]{4})?"
-)
+_EPOCH = datetime(1, 1, 1, tzinfo=UTC)
+_ONE_DAY_US = 86_400_000_000
+_US = timedelta(microseconds=1)
 
-_CACHE_LIMIT = 4096
+_CACHE_LIMIT = 16384
 _cache: dict[str, int | None] = {}
+_MISS = -2
 
 
-def _parts(text: str) -> tuple[int, int, int, int, int, int, int, int] | None:
-    """Split a valid date-time into (y, m, d, H, M, S, microseconds, offset seconds), or None."""
-    m = _EXTENDED.fullmatch(text) or _BASIC.fullmatch(text)
-    if m is None:
-        return None
-    y, mo, d, hh, mi, ss, frac, off = m.groups()
-    hour, minute, second = int(hh), int(mi), int(ss)
-    if hour > 23 or minute > 59 or second > 59:
+def _parse(text: str) -> datetime | None:
+    if _FORM.fullmatch(text) is None:
         return None
     try:
-        date(int(y), int(mo), int(d))
-    except ValueError:
+        value = datetime.fromisoformat(text)
+    except ValueError:  # 30 February, year 0000
         return None
-    micro = int((frac or "")[:6].ljust(6, "0"))
-    offset = 0
-    if off and off != "Z":
-        digits = off[1:].replace(":", "")
-        oh, om = int(digits[:2]), int(digits[2:])
-        if oh > 23 or om > 59:
-            return None
-        offset = (oh * 3600 + om * 60) * (-1 if off[0] == "-" else 1)
-    return int(y), int(mo), int(d), hour, minute, second, micro, offset
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def instant(text: str) -> int | None:
-    """The instant ``text`` names, in microseconds (UTC), or None when it is not an ICWS date-time."""
-    try:
-        return _cache[text]
-    except KeyError:
-        pass
-    p = _parts(text)
-    value = None
-    if p is not None:
-        y, mo, d, hour, minute, second, micro, offset = p
-        days = date(y, mo, d).toordinal()
-        value = (days * 86400 + hour * 3600 + minute * 60 + second - offset) * 1_000_000 + micro
+    """The instant ``text`` names, in microseconds (UTC, shifted as above), or None when it is not an ICWS date-time."""
+    value = _cache.get(text, _MISS)
+    if value != _MISS:
+        return value
+    parsed = _parse(text) if type(text) is str else None
+    value = None if parsed is None else (parsed - _EPOCH) // _US + _ONE_DAY_US
     if len(_cache) >= _CACHE_LIMIT:
         _cache.clear()
     _cache[text] = value
@@ -77,9 +67,7 @@ def is_datetime(value: object) -> bool:
 
 def parse_datetime(text: str) -> datetime:
     """A timezone-aware datetime for a valid ICWS date-time (its own offset kept); ValueError otherwise."""
-    p = _parts(text) if type(text) is str else None
-    if p is None:
+    parsed = _parse(text) if type(text) is str else None
+    if parsed is None:
         raise ValueError(f"not an ICWS date-time: {text!r}")
-    y, mo, d, hour, minute, second, micro, offset = p
-    tz = UTC if offset == 0 else timezone(timedelta(seconds=offset))
-    return datetime(y, mo, d, hour, minute, second, micro, tzinfo=tz)
+    return parsed

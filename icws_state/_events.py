@@ -36,15 +36,12 @@ __all__ = [
     "SubscriptionChanged",
 ]
 
-_frozen = attrs.frozen(kw_only=True)
-
-
-@_frozen
+@attrs.frozen(kw_only=True)
 class Event:
     """Base of every change event."""
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ItemAdded(Event):
     """A keyed item (or an id, for an id set) appeared in ``collection`` of ``path``."""
 
@@ -54,7 +51,7 @@ class ItemAdded(Event):
     value: Any
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ItemChanged(Event):
     """A keyed item was merged into or replaced: its value before and after."""
 
@@ -65,7 +62,7 @@ class ItemChanged(Event):
     new: Mapping[str, Any]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ItemRemoved(Event):
     """A keyed item (or an id) was removed by a message."""
 
@@ -75,7 +72,7 @@ class ItemRemoved(Event):
     old: Any
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ItemEvicted(Event):
     """A history item was dropped to keep the bound of R7."""
 
@@ -85,7 +82,7 @@ class ItemEvicted(Event):
     old: Mapping[str, Any]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class ItemsAppended(Event):
     """Items were appended to an append list (R14)."""
 
@@ -94,7 +91,7 @@ class ItemsAppended(Event):
     values: tuple[Mapping[str, Any], ...]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class PropertiesChanged(Event):
     """The scalar properties (R15) of a path's data changed."""
 
@@ -103,7 +100,7 @@ class PropertiesChanged(Event):
     new: Mapping[str, Any]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class CacheReplaced(Event):
     """A full message replaced the cache of ``message_type`` on ``path`` (R2); read the store again."""
 
@@ -111,14 +108,14 @@ class CacheReplaced(Event):
     message_type: str
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class CacheCleared(Event):
     """A DELETE 204 cleared the data of ``path``."""
 
     path: str
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class GenericChanged(Event):
     """An entry of the generic store (R1) was made, replaced or merged; ``old`` is None for a new entry."""
 
@@ -127,7 +124,7 @@ class GenericChanged(Event):
     new: Mapping[str, Any]
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class SubscriptionChanged(Event):
     """A subscription record changed (state or any flag); ``before`` is None for a path seen for the first time."""
 
@@ -137,7 +134,7 @@ class SubscriptionChanged(Event):
     cause: str
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class SessionChanged(Event):
     """A 401 ended the session (``ended``), or a PUT 204 made it live again."""
 
@@ -145,14 +142,14 @@ class SessionChanged(Event):
     cause: str
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Anomaly(Event):
     """A subscription moved along a transition the lifecycle does not allow; it has taken effect."""
 
     transition: Transition
 
 
-@_frozen
+@attrs.frozen(kw_only=True)
 class Rejected(Event):
     """An input was rejected (R8, or its subscription is not active) and changed nothing."""
 

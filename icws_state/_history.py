@@ -77,7 +77,7 @@ class HistoryStore(KeyedStore):
     def __init__(self, order_by: str = "initiationTime") -> None:
         super().__init__()
         self._order_by = order_by
-        self._order: SortedList = SortedList()
+        self._order: SortedList[tuple[int, str]] = SortedList()
 
     # -- read side ---------------------------------------------------------------------------------------------
     def __iter__(self) -> Iterator[str]:
@@ -162,4 +162,4 @@ class HistoryStore(KeyedStore):
         assert len(self._order) == len(self._items)
         for pair in self._order:
             assert pair == self._pair(self._items[pair[1]], pair[1]), pair
-        self._order._check()
+        self._order._check()  # type: ignore[attr-defined]

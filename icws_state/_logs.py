@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import base64
 import binascii
+import contextlib
 import enum
 import json
 import os
@@ -77,9 +78,9 @@ def read_log(path: str | os.PathLike[str], *, progress: ProgressFn | None = None
 def _read_file(f: IO[bytes], size: int, progress: ProgressFn | None) -> Iterator[LogInput]:
     with f:
         first_line_no, first = 0, b""
-        for first_line_no, raw in enumerate(f, 1):
+        for n, raw in enumerate(f, 1):
             if raw.strip():
-                first = raw
+                first_line_no, first = n, raw
                 break
         else:
             return
@@ -178,10 +179,8 @@ def _har_entry(i: int, entry: Any) -> LogInput:
     post = request.get("postData") if type(request) is dict else None
     body_text = post.get("text") if type(post) is dict else None
     if type(body_text) is str and body_text.strip():
-        try:
+        with contextlib.suppress(ValueError):
             exchange["body"] = json.loads(body_text)
-        except ValueError:
-            pass
     assert type(response) is dict
     content = response.get("content")
     text = content.get("text") if type(content) is dict else None

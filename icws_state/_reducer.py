@@ -76,37 +76,50 @@ class PathData:
                 part.clear()
 
 
-def _collection_ops(c: Collection) -> Callable[[Any, Item, bool, Journal | None, str, bool], None]:
+def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, bool], None]:
     """The applier of one keyed collection: added, changed, removed in that order (R12), or one upsert list
-    (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items."""
+    (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items.
+
+    The loops read and write the store's dict directly; only an insert, or a change of the order field of an
+    ordered store (R6), goes through `KeyedStore.put`, which keeps the order.
+    """
     name, maps = c.name, c.maps
     key_of = key_getter(c)
-    added, changed, removed, upsert = c.added, c.changed, c.removed, c.upsert
-    merged_lists = [src for src in (upsert, changed) if src is not None]
+    flat_key = c.key if "." not in c.key else None
+    added, removed = c.added, c.removed
+    merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
+    order_field = c.order_by
 
-    def apply(store: KeyedStore, msg: Item, full: bool, journal: Journal | None, path: str, nulls: bool) -> None:
-        get, put = store.get_raw, store.put
+    def apply(store: KeyedStore, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
+        items = store._items
+        put = store.put
         if added is not None:
             for item in msg.get(added, ()):
-                k = key_of(item)
-                old = get(k)
+                k = item[flat_key] if flat_key is not None else key_of(item)
+                old = items.get(k)
                 new = merge_item(None, item, maps, nulls)
                 put(k, old, new)
                 if journal is not None:
                     journal.append((J_ADDED, path, name, k, new) if old is None
                                    else (J_CHANGED, path, name, k, old, new))
+        plain = not (nulls or maps)
         for src in merged_lists:
             for item in msg.get(src, ()):
-                k = key_of(item)
-                old = get(k)
+                k = item[flat_key] if flat_key is not None else key_of(item)
+                old = items.get(k)
                 if old is None:
-                    new = merge_item(None, item, maps, nulls) if (nulls or maps) else item.copy()
+                    new = item.copy() if plain else merge_item(None, item, maps, nulls)
+                    put(k, None, new)
+                    if journal is not None:
+                        journal.append((J_ADDED, path, name, k, new))
+                    continue
+                new = {**old, **item} if plain else merge_item(old, item, maps, nulls)
+                if order_field is None or order_field not in item or item[order_field] == old.get(order_field):
+                    items[k] = new
                 else:
-                    new = merge_item(old, item, maps, nulls) if (nulls or maps) else {**old, **item}
-                put(k, old, new)
+                    put(k, old, new)
                 if journal is not None:
-                    journal.append((J_ADDED, path, name, k, new) if old is None
-                                   else (J_CHANGED, path, name, k, old, new))
+                    journal.append((J_CHANGED, path, name, k, old, new))
         if removed is not None:
             for k in msg.get(removed, ()):
                 old = store.pop_raw(k)
@@ -123,10 +136,13 @@ class RowEngine:
         self.row = row
         self.type = row.type
         self.state = row.state
-        self.validate = Validator(row)
+        validator = Validator(row)
+        self.validate = validator.validate
+        self._flag = validator._flag
         #: The path when it holds no placeholder; None when it comes from the message (R11).
         self.fixed_path: str | None = None if row.route else row.path
         self.route = row.route
+        self._paths: dict[str, str] = {}
         self._collections = [(i, _collection_ops(c)) for i, c in enumerate(row.collections)]
         n = len(row.collections)
         self._id_sets = [(n + i, s.name, s.added, s.removed) for i, s in enumerate(row.id_sets)]
@@ -137,13 +153,31 @@ class RowEngine:
         sources = {s for part in row.parts for s in part.sources}
         self._not_scalars = frozenset(RESERVED | sources | ({row.route} if row.route else set()))
 
+        # The common shapes get a straight-line apply (same rules, fewer loops over empty part lists).
+        single = len(row.parts) == 1 and not self._keeps_properties
+        if single and row.collections:
+            self._ops0 = self._collections[0][1]
+            self._bound0 = self._bounds[0] if self._bounds else None
+            self.apply = self._apply_collection  # type: ignore[method-assign]
+        elif single and row.id_sets:
+            self.apply = self._apply_id_set  # type: ignore[method-assign]
+
     def path_of(self, message: Item) -> str:
-        return self.fixed_path or self.row.path_for(message[self.route])  # type: ignore[index]
+        """The subscription path of a valid message: fixed, or filled from its routing property (R11)."""
+        if self.fixed_path is not None:
+            return self.fixed_path
+        value = message[self.route]  # type: ignore[index]
+        path = self._paths.get(value)
+        if path is None:
+            if len(self._paths) > 4096:
+                self._paths.clear()
+            path = self._paths[value] = self.row.path_for(value)
+        return path
 
     def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
               parameters: Item) -> None:
         """Merge a valid data message into ``data``; ``parameters`` are the path's PUT parameters (for R7)."""
-        nulls = self.validate.nulls
+        nulls = self._flag[0]
         if full:
             data.reset()
             journal.append((J_REPLACED, path, self.type))
@@ -152,7 +186,7 @@ class RowEngine:
             items_journal = journal
         parts = data.parts
         for i, ops in self._collections:
-            ops(parts[i], msg, full, items_journal, path, nulls)
+            ops(parts[i], msg, items_journal, path, nulls)
         for i, name, add_src, remove_src in self._id_sets:
             ids: set[str] = parts[i]
             for x in msg.get(add_src, ()):
@@ -179,6 +213,45 @@ class RowEngine:
             if type(bound) is int and bound >= 0:
                 for k, old in parts[i].evict_to(bound):
                     journal.append((J_EVICTED, path, name, k, old))
+
+    def _apply_collection(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+                          parameters: Item) -> None:
+        if full:
+            data.reset()
+            journal.append((J_REPLACED, path, self.type))
+            self._ops0(data.parts[0], msg, None, path, self._flag[0])
+        else:
+            self._ops0(data.parts[0], msg, journal, path, self._flag[0])
+        if self._bound0 is not None:
+            _, name, param = self._bound0
+            bound = parameters.get(param)
+            if type(bound) is int and bound >= 0 and len(data.parts[0]) > bound:
+                for k, old in data.parts[0].evict_to(bound):
+                    journal.append((J_EVICTED, path, name, k, old))
+
+    def _apply_id_set(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+                      parameters: Item) -> None:
+        ids: set[str] = data.parts[0]
+        _, name, add_src, remove_src = self._id_sets[0]
+        added, removed = msg.get(add_src), msg.get(remove_src)
+        if full:
+            ids.clear()
+            journal.append((J_REPLACED, path, self.type))
+            if added:
+                ids.update(added)
+            if removed:
+                ids.difference_update(removed)
+            return
+        if added:
+            for x in added:
+                if x not in ids:
+                    ids.add(x)
+                    journal.append((J_ADDED, path, name, x, x))
+        if removed:
+            for x in removed:
+                if x in ids:
+                    ids.discard(x)
+                    journal.append((J_REMOVED, path, name, x, x))
 
     def _apply_scalars(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str) -> None:
         skip = self._not_scalars

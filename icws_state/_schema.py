@@ -27,7 +27,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
@@ -75,6 +75,14 @@ def _fields(value: Mapping[str, Kind]) -> Mapping[str, Kind]:
     return dict(value)
 
 
+def _names(value: Iterable[str]) -> frozenset[str]:
+    return frozenset(value)
+
+
+def _rows(value: Mapping[str, Row]) -> dict[str, Row]:
+    return dict(value)
+
+
 @attrs.frozen
 class Collection:
     """Items keyed by a string property, changed by added / changed / removed lists (R12) or one upsert list (R4, R13).
@@ -86,7 +94,7 @@ class Collection:
     name: str
     key: str
     item: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
-    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     added: str | None = None
     changed: str | None = None
     removed: str | None = None
@@ -124,7 +132,7 @@ class AppendList:
     name: str
     source: str
     item: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
-    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -149,8 +157,8 @@ class Row:
     id_sets: tuple[IdSet, ...] = ()
     appends: tuple[AppendList, ...] = ()
     scalars: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
-    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
-    required: frozenset[str] = attrs.field(default=frozenset(), converter=frozenset)
+    nullable: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    required: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
     exported_as: str | None = None
 
     def __attrs_post_init__(self) -> None:
@@ -225,7 +233,7 @@ def _check_row(row: Row) -> None:
 class Schema:
     """An immutable table of rows, keyed by message type. `with_row` returns a new, checked table."""
 
-    rows: Mapping[str, Row] = attrs.field(converter=dict)
+    rows: Mapping[str, Row] = attrs.field(converter=_rows)
 
     def row(self, message_type: str) -> Row | None:
         return self.rows.get(message_type)

@@ -137,7 +137,7 @@ def to_snapshot(cache: StateCache) -> dict[str, Any]:
         subscriptions={
             path: SubscriptionFields(
                 state=s.state.name.lower(), closed=s.closed, resync_needed=s.resync_needed, stale=s.stale,
-                gone=s.gone, error=s.error and dict(s.error), parameters=dict(s.parameters),
+                gone=s.gone, error=None if s.error is None else dict(s.error), parameters=dict(s.parameters),
             )
             for path, s in sorted((p, subs[p]) for p in subs)
         },
@@ -153,7 +153,8 @@ def to_snapshot(cache: StateCache) -> dict[str, Any]:
         subscription_data={path: _path_json(cache, path) for path in cache.data_paths()},
     )
     out: dict[str, Any] = _CONVERTER.unstructure(model)
-    return json.loads(json.dumps(out))  # detach from the live stores: a snapshot is a value
+    detached: dict[str, Any] = json.loads(json.dumps(out))  # a snapshot is a value, not a view of live stores
+    return detached
 
 
 def _path_json(cache: StateCache, path: str) -> dict[str, Any]:

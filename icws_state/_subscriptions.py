@@ -219,6 +219,7 @@ class Subscriptions(Mapping[str, Subscription]):
         effect = EFFECTS[via]
         before_fields = rec.fields()
         old_state = rec.state
+        new_state: SubscriptionState
         if effect.state is _INFER:
             new_state = NORMAL if old_state == NONE else old_state
         elif effect.state is _GIVEN:
@@ -226,6 +227,7 @@ class Subscriptions(Mapping[str, Subscription]):
         elif effect.state is _KEEP:
             new_state = old_state
         else:
+            assert isinstance(effect.state, SubscriptionState)
             new_state = effect.state
         rec.state = new_state
         for name in ("closed", "resync_needed", "stale", "gone"):

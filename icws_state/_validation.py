@@ -16,6 +16,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from . import _datetimes
 from ._datetimes import instant
 from ._schema import Collection, Kind, Row
 
@@ -59,9 +60,10 @@ def _wrong(name: str, kind: Kind, value: Any) -> str:
 def _is_map(value: Any, nulls_ok: bool) -> bool:
     if type(value) is not dict:
         return False
-    if nulls_ok:
-        return all(type(v) is str or v is None for v in value.values())
-    return all(type(v) is str for v in value.values())
+    for v in value.values():
+        if type(v) is not str and (v is not None or not nulls_ok):
+            return False
+    return True
 
 
 def _is_error(value: Any) -> bool:
@@ -72,20 +74,36 @@ def _is_error(value: Any) -> bool:
     )
 
 
-def _kind_ok(kind: Kind, value: Any, nulls_ok: bool = False) -> bool:
-    if kind is Kind.DATETIME:
-        return type(value) is str and instant(value) is not None
-    if kind is Kind.STRING_LIST:
-        return type(value) is list and all(type(v) is str for v in value)
+def _is_datetime(value: Any) -> bool:
+    return type(value) is str and instant(value) is not None
+
+
+def _is_string_list(value: Any) -> bool:
+    return type(value) is list and all(type(v) is str for v in value)
+
+
+def _is_object(value: Any) -> bool:
+    return type(value) is dict
+
+
+def _is_state(value: Any) -> bool:
+    return type(value) is int and 0 <= value <= 3
+
+
+def _predicate(kind: Kind, nulls_ok: bool = False) -> Callable[[Any], bool]:
+    """The membership test of one `Kind`; map values may be null where a merge gives null a meaning."""
     if kind is Kind.MAP:
-        return _is_map(value, nulls_ok)
-    if kind is Kind.OBJECT:
-        return type(value) is dict
-    if kind is Kind.ERROR:
-        return _is_error(value)
-    if kind is Kind.STATE:
-        return type(value) is int and 0 <= value <= 3
-    return type(value) is _PYTYPE[kind]
+        return (lambda v: _is_map(v, True)) if nulls_ok else (lambda v: _is_map(v, False))
+    if kind in _PYTYPE:
+        t = _PYTYPE[kind]
+        return lambda v: type(v) is t
+    return {
+        Kind.DATETIME: _is_datetime,
+        Kind.STRING_LIST: _is_string_list,
+        Kind.OBJECT: _is_object,
+        Kind.ERROR: _is_error,
+        Kind.STATE: _is_state,
+    }[kind]
 
 
 def check_subscription_id(value: Any) -> str | None:
@@ -99,7 +117,7 @@ class Validator:
     """The compiled R8 checks of one row. Call it with a message dict; it returns a reason, or None when valid."""
 
     def __init__(self, row: Row) -> None:
-        self.nulls = False
+        self._flag = [False]
         checks: list[tuple[str, Check, bool]] = []
         if row.route is not None:
             checks.append((row.route, self._route_check(row.route), True))
@@ -127,25 +145,40 @@ class Validator:
         self._scan_scalars = row.keeps_properties
         self._known = frozenset(name for name, _, _ in checks) | {"__type", "isDelta"}
 
+        self.validate = self._compile()
+
     def __call__(self, message: dict[str, Any]) -> str | None:
-        self.nulls = False
-        get = message.get
-        for name, check, required in self._checks:
-            value = get(name, MISSING)
-            if value is MISSING:
-                if required:
-                    return f"{name} is required"
-                continue
-            reason = check(value)
-            if reason is not None:
-                return reason
-        if self._scan_scalars and not self.nulls:
-            known = self._known
-            for name, value in message.items():
-                if value is None and name not in known:
-                    self.nulls = True
-                    break
-        return None
+        return self.validate(message)
+
+    @property
+    def nulls(self) -> bool:
+        """Whether the last valid message carried a null the merge must act on (R3)."""
+        return self._flag[0]
+
+    def _compile(self) -> Callable[[dict[str, Any]], str | None]:
+        checks, flag = self._checks, self._flag
+        scan, known = self._scan_scalars, self._known
+
+        def validate(message: dict[str, Any]) -> str | None:
+            flag[0] = False
+            get = message.get
+            for name, check, required in checks:
+                value = get(name, MISSING)
+                if value is MISSING:
+                    if required:
+                        return f"{name} is required"
+                    continue
+                reason = check(value)
+                if reason is not None:
+                    return reason
+            if scan and not flag[0]:
+                for name, value in message.items():
+                    if value is None and name not in known:
+                        flag[0] = True
+                        break
+            return None
+
+        return validate
 
     # -- check builders ----------------------------------------------------------------------------------------
     @staticmethod
@@ -158,11 +191,13 @@ class Validator:
         return check
 
     def _scalar_check(self, name: str, kind: Kind, nullable: bool) -> Check:
+        ok = _predicate(kind)
+
         def check(value: Any) -> str | None:
             if value is None and nullable:
-                self.nulls = True
+                self._flag[0] = True
                 return None
-            return None if _kind_ok(kind, value) else _wrong(name, kind, value)
+            return None if ok(value) else _wrong(name, kind, value)
 
         return check
 
@@ -182,36 +217,46 @@ class Validator:
         self, name: str, fields: Mapping[str, Kind], nullable: frozenset[str], key: str | None, ctx: str
     ) -> Check:
         simple = {p: _PYTYPE[k] for p, k in fields.items() if k in _PYTYPE and p not in nullable}
-        other = {p: k for p, k in fields.items() if p not in simple}
-        maps_take_nulls = ctx == MERGE
+        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items() if p not in simple}
         key_path = key.split(".") if key else []
         flat_key = key if len(key_path) == 1 else None
         nested_key = key_path if len(key_path) > 1 else None
 
+        flag = self._flag
+        dt_cache, dt_miss = _datetimes._cache, _datetimes._MISS
+        dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
+        other = {p: ok for p, ok in other.items() if p not in dates}
+
         def check(items: Any) -> str | None:
             if type(items) is not list:
                 return f"{name} must be a list of objects, got {describe(items)}"
-            for i, item in enumerate(items):
+            for item in items:
                 if type(item) is not dict:
-                    return f"{name}[{i}] must be an object, got {describe(item)}"
+                    return f"{name}[{items.index(item)}] must be an object, got {describe(item)}"
                 if flat_key is not None and type(item.get(flat_key)) is not str:
-                    return f"{name}[{i}] lacks a string {flat_key}"
+                    return f"{name}[{items.index(item)}] lacks a string {flat_key}"
                 if nested_key is not None and type(_dig(item, nested_key)) is not str:
-                    return f"{name}[{i}] lacks a string {key}"
+                    return f"{name}[{items.index(item)}] lacks a string {key}"
                 for p, v in item.items():
                     t = simple.get(p)
+                    if type(v) is t:
+                        continue
                     if t is not None:
-                        if type(v) is t:
-                            continue
-                        return _wrong(f"{name}[{i}].{p}", fields[p], v)
+                        return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
+                    if p in dates:
+                        if type(v) is str:
+                            when = dt_cache.get(v, dt_miss)
+                            if when is not None and (when != dt_miss or instant(v) is not None):
+                                continue
+                        return _wrong(f"{name}[{items.index(item)}].{p}", Kind.DATETIME, v)
                     if v is None:
                         if p in fields and p not in nullable:
-                            return _wrong(f"{name}[{i}].{p}", fields[p], v)
-                        self.nulls = True
+                            return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
+                        flag[0] = True
                         continue
-                    kind = other.get(p)
-                    if kind is not None and not _kind_ok(kind, v, maps_take_nulls):
-                        return _wrong(f"{name}[{i}].{p}", kind, v)
+                    ok = other.get(p)
+                    if ok is not None and not ok(v):
+                        return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
             return None
 
         return check
@@ -231,5 +276,5 @@ def key_getter(collection: Collection) -> Callable[[dict[str, Any]], str]:
     parts = collection.key.split(".")
     if len(parts) == 1:
         k = parts[0]
-        return lambda item: item[k]  # type: ignore[no-any-return]
-    return lambda item: _dig(item, parts)  # type: ignore[no-any-return]
+        return lambda item: item[k]
+    return lambda item: _dig(item, parts)

@@ -1,0 +1,352 @@
+"""Archive-scale replay: many logs, each replayed on its own, in parallel, with one summary.
+
+Theory of operation. A log is the unit of work: each one is replayed into a fresh cache by `_replay_one`, a
+top-level function (so any executor can pickle it) that writes the log's snapshot to ``out_dir`` itself and
+returns only a small `BatchRow`. The driver (`run_batch`) never holds a cache; it expands directories, picks
+each log's output name, skips logs whose snapshot is already newer than the log, hands the rest to an executor
+and writes ``summary.jsonl`` and ``summary.csv`` with the rows in input order. Any executor works:
+``ProcessPoolExecutor`` on one machine, ``distributed.Client(...).get_executor()`` on a cluster, an inline one
+in tests; the workers need to see the logs and ``out_dir`` at the same paths (a shared filesystem).
+
+A log that cannot be read, or whose replay fails in any way, becomes a row with ``error`` set; the batch goes
+on.
+"""
+
+from __future__ import annotations
+
+import concurrent.futures as cf
+import csv
+import hashlib
+import json
+import os
+import time
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
+
+import attrs
+
+from ._replay import replay
+
+__all__ = [
+    "SUMMARY_COLUMNS",
+    "BatchRow",
+    "SequentialExecutor",
+    "expand_logs",
+    "output_names",
+    "run_batch",
+    "subscription_summary",
+]
+
+#: Columns of ``summary.csv`` and keys of each ``summary.jsonl`` object, in order.
+SUMMARY_COLUMNS = (
+    "log",
+    "snapshot",
+    "messages",
+    "applied",
+    "rejected",
+    "anomalies",
+    "subscriptions",
+    "sessionEnded",
+    "seconds",
+    "skipped",
+    "error",
+)
+
+_SNAPSHOT_SUFFIX = ".snapshot.json"
+_ROW_SUFFIX = ".row.json"  # the row beside its snapshot: what a skipped log's summary row is read back from
+_OUTPUT_NAMES = ("summary.jsonl", "summary.csv")
+
+BatchProgress = Callable[[int, int], object]
+
+
+@attrs.frozen(kw_only=True)
+class BatchRow:
+    """One log's line of the batch summary. Picklable and small: it is what a worker sends back."""
+
+    #: The log's path, as given (or as found in a given directory).
+    log: str
+    #: The snapshot's file name inside ``out_dir``; None when the log failed.
+    snapshot: str | None = None
+    messages: int | None = None
+    applied: int | None = None
+    rejected: int | None = None
+    #: Anomaly events seen during replay; None for a skipped log whose earlier row is lost.
+    anomalies: int | None = None
+    #: Final state of every subscription: path -> state name, plus ``+closed`` / ``+stale`` when set.
+    subscriptions: dict[str, str] = attrs.field(factory=dict)
+    session_ended: bool | None = None
+    seconds: float = 0.0
+    #: The snapshot was already newer than the log; the row was read back, nothing was replayed.
+    skipped: bool = False
+    error: str | None = None
+
+    def to_json(self) -> dict[str, Any]:
+        """The row as one ``summary.jsonl`` object, keyed by `SUMMARY_COLUMNS`."""
+        return {
+            "log": self.log,
+            "snapshot": self.snapshot,
+            "messages": self.messages,
+            "applied": self.applied,
+            "rejected": self.rejected,
+            "anomalies": self.anomalies,
+            "subscriptions": dict(self.subscriptions),
+            "sessionEnded": self.session_ended,
+            "seconds": round(self.seconds, 6),
+            "skipped": self.skipped,
+            "error": self.error,
+        }
+
+    def to_csv(self) -> list[str]:
+        """The row as ``summary.csv`` cells; subscriptions as ``path=state;...`` (sorted by path)."""
+        d = self.to_json()
+        d["subscriptions"] = ";".join(f"{p}={s}" for p, s in sorted(self.subscriptions.items()))
+        return [
+            "" if d[c] is None else str(d[c]).lower() if isinstance(d[c], bool) else str(d[c])
+            for c in SUMMARY_COLUMNS
+        ]
+
+    @classmethod
+    def from_json(cls, d: dict[str, Any]) -> BatchRow:
+        return cls(
+            log=d["log"],
+            snapshot=d.get("snapshot"),
+            messages=d.get("messages"),
+            applied=d.get("applied"),
+            rejected=d.get("rejected"),
+            anomalies=d.get("anomalies"),
+            subscriptions=dict(d.get("subscriptions") or {}),
+            session_ended=d.get("sessionEnded"),
+            seconds=float(d.get("seconds") or 0.0),
+            skipped=bool(d.get("skipped")),
+            error=d.get("error"),
+        )
+
+
+class SequentialExecutor(cf.Executor):
+    """Runs each task at once, in the calling thread: no pickling, no processes (debugging, baselines)."""
+
+    def submit(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> cf.Future[Any]:
+        future: cf.Future[Any] = cf.Future()
+        try:
+            future.set_result(fn(*args, **kwargs))
+        except BaseException as e:
+            future.set_exception(e)
+        return future
+
+
+def subscription_summary(subscriptions: dict[str, Any]) -> dict[str, str]:
+    """``{path: "state[+closed][+stale]"}`` from a snapshot's ``subscriptions`` part."""
+    out = {}
+    for path, s in sorted(subscriptions.items()):
+        text = str(s["state"])
+        for flag in ("closed", "stale"):
+            if s.get(flag):
+                text += "+" + flag
+        out[path] = text
+    return out
+
+
+def expand_logs(
+    logs: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str] | None = None
+) -> list[str]:
+    """The logs to replay: files as given, directories as every entry in them (sorted, not recursive).
+
+    Subdirectories are left out, so an output directory inside a log directory is never read back as logs; in
+    ``out_dir`` itself our own outputs are left out. A path given twice is replayed once (its first place).
+    A path that does not exist is kept: it becomes an error row.
+    """
+    out_real = os.path.realpath(out_dir) if out_dir is not None else None
+    found: list[str] = []
+    seen: set[str] = set()
+
+    def add(path: str) -> None:
+        key = os.path.realpath(path)
+        if key not in seen:
+            seen.add(key)
+            found.append(path)
+
+    for item in logs:
+        path = os.fspath(item)
+        if os.path.isdir(path):
+            ours = out_real is not None and os.path.realpath(path) == out_real
+            for name in sorted(os.listdir(path)):
+                full = os.path.join(path, name)
+                if os.path.isdir(full):
+                    continue
+                if ours and (name in _OUTPUT_NAMES or name.endswith((_SNAPSHOT_SUFFIX, _ROW_SUFFIX))):
+                    continue
+                add(full)
+        else:
+            add(path)
+    return found
+
+
+def output_names(logs: Sequence[str]) -> list[str]:
+    """Each log's output stem: its file name, plus a hash of its absolute path when another log shares it.
+
+    Deterministic for a given set of logs; a log's name only changes when a same-named log joins or leaves.
+    """
+    bases = [os.path.basename(log) or "log" for log in logs]
+    counts: dict[str, int] = {}
+    for base in bases:
+        counts[base] = counts.get(base, 0) + 1
+    names = []
+    for log, base in zip(logs, bases, strict=True):
+        if counts[base] > 1:
+            digest = hashlib.sha256(os.path.abspath(log).encode("utf-8", "surrogateescape")).hexdigest()[:10]
+            base = f"{base}-{digest}"
+        names.append(base)
+    return names
+
+
+@attrs.frozen
+class _Task:
+    log: str
+    out_dir: str
+    name: str
+
+
+def _write_atomic(path: str, data: bytes) -> None:
+    tmp = f"{path}.{os.getpid()}.tmp"
+    with open(tmp, "wb") as f:
+        f.write(data)
+    os.replace(tmp, path)
+
+
+def _replay_one(task: _Task) -> BatchRow:
+    """Replay one log into a new cache; write its snapshot (and row) to ``out_dir``; return the row.
+
+    Runs in a worker: top-level and picklable, and it never raises, so a bad log is a row, not a lost future.
+    """
+    started = time.perf_counter()
+    try:
+        cache = replay(task.log)
+        # Each Anomaly event is a transition recorded with allowed=False; counting those afterwards costs
+        # nothing per input, where a listener would make the cache build every event (a fifth of replay time).
+        anomalies = sum(not t.allowed for s in cache.subscriptions.values() for t in s.transitions)
+        data = cache.snapshot_json()
+        seconds = time.perf_counter() - started
+        snap = json.loads(data)
+        stats = snap["stats"]
+        row = BatchRow(
+            log=task.log,
+            snapshot=task.name + _SNAPSHOT_SUFFIX,
+            messages=stats["messages"],
+            applied=stats["applied"],
+            rejected=stats["rejected"],
+            anomalies=anomalies,
+            subscriptions=subscription_summary(snap["subscriptions"]),
+            session_ended=snap["sessionEnded"],
+            seconds=seconds,
+        )
+        base = os.path.join(task.out_dir, task.name)
+        # The row first, the snapshot last: a present, fresh snapshot means both are complete.
+        _write_atomic(base + _ROW_SUFFIX, json.dumps(row.to_json(), sort_keys=True).encode() + b"\n")
+        _write_atomic(base + _SNAPSHOT_SUFFIX, data)
+        return row
+    except OSError as e:
+        what = e.strerror or str(e)
+        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot read: {what}")
+    except Exception as e:  # any failure of one log is that log's row, never the end of the batch
+        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
+
+
+def _skipped_row(log: str, out_dir: str, name: str) -> BatchRow | None:
+    """The row of a log whose snapshot is newer than the log, read back from disk; None to replay it."""
+    base = os.path.join(out_dir, name)
+    try:
+        if os.stat(base + _SNAPSHOT_SUFFIX).st_mtime_ns <= os.stat(log).st_mtime_ns:
+            return None
+        with open(base + _SNAPSHOT_SUFFIX, encoding="utf-8") as f:
+            snap = json.load(f)
+        stats = snap["stats"]
+        subs = subscription_summary(snap["subscriptions"])
+        session_ended = bool(snap["sessionEnded"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    anomalies = None
+    try:
+        with open(base + _ROW_SUFFIX, encoding="utf-8") as f:
+            anomalies = json.load(f).get("anomalies")
+    except (OSError, ValueError, AttributeError):
+        pass
+    return BatchRow(
+        log=log,
+        snapshot=name + _SNAPSHOT_SUFFIX,
+        messages=stats["messages"],
+        applied=stats["applied"],
+        rejected=stats["rejected"],
+        anomalies=anomalies,
+        subscriptions=subs,
+        session_ended=session_ended,
+        seconds=0.0,
+        skipped=True,
+    )
+
+
+def write_summary(rows: Sequence[BatchRow], out_dir: str | os.PathLike[str]) -> None:
+    """``summary.jsonl`` (one object per row) and ``summary.csv`` (a header, then one line per row)."""
+    out = os.fspath(out_dir)
+    lines = [json.dumps(r.to_json(), sort_keys=False, ensure_ascii=False) for r in rows]
+    _write_atomic(os.path.join(out, "summary.jsonl"), ("\n".join(lines) + "\n" if lines else "").encode())
+    tmp = os.path.join(out, f"summary.csv.{os.getpid()}.tmp")
+    with open(tmp, "w", encoding="utf-8", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(SUMMARY_COLUMNS)
+        for r in rows:
+            w.writerow(r.to_csv())
+    os.replace(tmp, os.path.join(out, "summary.csv"))
+
+
+def run_batch(
+    logs: Sequence[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str],
+    *,
+    executor: cf.Executor | None = None,
+    jobs: int | None = None,
+    force: bool = False,
+    progress: BatchProgress | None = None,
+) -> list[BatchRow]:
+    """Replay every log (directories expanded) on its own; write snapshots and the summary to ``out_dir``.
+
+    ``executor`` runs the replays (the default is a ``ProcessPoolExecutor`` of ``jobs`` workers, all CPUs
+    when None, shut down before returning; a given executor is left open). Without ``force``, a log whose
+    snapshot is newer than the log is not replayed: its row is read back and marked ``skipped``.
+    ``progress(done, total)`` is called as logs finish. Rows are returned (and written) in input order,
+    whatever order they finished in.
+    """
+    out = os.fspath(out_dir)
+    os.makedirs(out, exist_ok=True)
+    paths = expand_logs(logs, out)
+    names = output_names(paths)
+    rows: list[BatchRow | None] = [None] * len(paths)
+    todo: list[int] = []
+    for i, (log, name) in enumerate(zip(paths, names, strict=True)):
+        skipped = None if force else _skipped_row(log, out, name)
+        if skipped is not None:
+            rows[i] = skipped
+        else:
+            todo.append(i)
+    total, done = len(paths), len(paths) - len(todo)
+    if progress is not None:
+        progress(done, total)
+    if todo:
+        own = executor is None
+        ex = cf.ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) if executor is None else executor
+        try:
+            futures = {ex.submit(_replay_one, _Task(paths[i], out, names[i])): i for i in todo}
+            for future in cf.as_completed(futures):
+                i = futures[future]
+                try:
+                    rows[i] = future.result()
+                except Exception as e:  # the worker itself died (a killed process, a lost cluster worker)
+                    rows[i] = BatchRow(log=paths[i], error=f"worker failed: {type(e).__name__}: {e}")
+                done += 1
+                if progress is not None:
+                    progress(done, total)
+        finally:
+            if own:
+                ex.shutdown(wait=True, cancel_futures=True)
+    result = [r for r in rows if r is not None]
+    write_summary(result, out)
+    return result

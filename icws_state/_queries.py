@@ -1,0 +1,249 @@
+"""Queries that read naturally: ``cache.user_status("u1").text``, ``cache.queue("q1").interaction("i3")``.
+
+`CacheQueries` is a mixin of `StateCache`. It only reads, through the cache's public read side (``history``,
+``path_data``, ``keyed``, ``data_paths``, ``subscriptions``), and builds typed views (`_views`) for what it
+returns at the moment it is asked: nothing here runs while messages are applied. Paths come from the shipped
+schema rows, so a query and the engine can never disagree about where a type's data lives.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping
+from types import MappingProxyType
+from typing import Any, Protocol
+
+from ._history import HistoryStore
+from ._schema import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATUS_MESSAGES, USER_STATUSES, Row
+from ._stores import KeyedStore
+from ._subscriptions import Subscription
+from ._views import (
+    AssistanceRequest,
+    HistoryItem,
+    QueueInteraction,
+    StatusMessage,
+    UserPresence,
+    UserStatus,
+    to_view,
+)
+
+__all__ = ["CacheQueries", "QueueContents"]
+
+_NOTHING: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+_QUEUE_PREFIX = QUEUE_CONTENTS.path.partition("{")[0]
+_DETAILS_PREFIX = ASSISTANCE_DETAILS.path.partition("{")[0]
+
+
+class _ReadSide(Protocol):
+    """What the queries need of a cache: its read side, nothing that feeds it."""
+
+    @property
+    def history(self) -> HistoryStore: ...
+
+    @property
+    def subscriptions(self) -> Mapping[str, Subscription]: ...
+
+    def data_paths(self) -> list[str]: ...
+
+    def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None: ...
+
+    def keyed(self, path: str, collection: str) -> KeyedStore | None: ...
+
+
+def _ids_under(cache: _ReadSide, row: Row, prefix: str) -> list[str]:
+    out = []
+    for path in cache.data_paths():
+        if path.startswith(prefix):
+            got = cache.path_data(path)
+            if got is not None and got[0] == row.type:
+                out.append(path[len(prefix):])
+    return out
+
+
+class QueueContents:
+    """A live, read-only view of one queue subscription's contents (``queues/{subscriptionId}``).
+
+    It reads the cache on every access, so it follows later messages, and reads as empty once a DELETE 204
+    has cleared the queue. ``len(q)``, ``"i1" in q`` and ``iter(q)`` (interaction ids, sorted) work as on a
+    mapping.
+    `interaction` and `views` build typed `QueueInteraction` values, which do not change afterwards.
+    """
+
+    __slots__ = ("_cache", "_path", "subscription_id")
+
+    def __init__(self, cache: _ReadSide, subscription_id: str) -> None:
+        self._cache = cache
+        self.subscription_id = subscription_id
+        self._path = QUEUE_CONTENTS.path_for(subscription_id)
+
+    @property
+    def path(self) -> str:
+        return self._path
+
+    @property
+    def subscription(self) -> Subscription | None:
+        """The lifecycle record of the queue's path (state, error, parameters), or None if never seen."""
+        return self._cache.subscriptions.get(self._path)
+
+    @property
+    def interactions(self) -> Mapping[str, Mapping[str, Any]]:
+        """Raw items by interaction id (read-only, sorted iteration); empty when the queue holds no data."""
+        store = self._cache.keyed(self._path, QUEUE_CONTENTS.collections[0].name)
+        return _NOTHING if store is None else store
+
+    @property
+    def properties(self) -> Mapping[str, Any]:
+        """Unknown top-level properties the queue's messages carried (R15)."""
+        got = self._cache.path_data(self._path)
+        return MappingProxyType({}) if got is None else MappingProxyType(dict(got[1]))
+
+    def interaction(self, interaction_id: str) -> QueueInteraction | None:
+        raw = self.interactions.get(interaction_id)
+        return None if raw is None else to_view(raw, QueueInteraction)
+
+    def views(self) -> list[QueueInteraction]:
+        """Every interaction as a typed view, sorted by interaction id."""
+        return [to_view(raw, QueueInteraction) for raw in self.interactions.values()]
+
+    def attribute(self, interaction_id: str, name: str) -> str | None:
+        """One attribute value (``q.attribute("i1", "Eic_State")``); None when absent."""
+        raw = self.interactions.get(interaction_id)
+        if raw is None:
+            return None
+        value = raw.get("attributes", {}).get(name)
+        return value if isinstance(value, str) else None
+
+    def __len__(self) -> int:
+        return len(self.interactions)
+
+    def __contains__(self, interaction_id: object) -> bool:
+        return interaction_id in self.interactions
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.interactions)
+
+    def __repr__(self) -> str:
+        return f"<QueueContents {self.subscription_id!r}: {len(self)} interactions>"
+
+
+class CacheQueries:
+    """Typed queries over the cache's state; mixed into `StateCache`.
+
+    Every method reads the current state and returns new immutable views (or raw read-only mappings where it
+    says so); none changes the cache. A lookup by id costs O(1) plus building one view; a listing builds n
+    views.
+    """
+
+    __slots__ = ()
+
+    # -- interaction history ---------------------------------------------------------------------------------
+    def history_item(self: _ReadSide, interaction_id: str) -> HistoryItem | None:
+        """The history item of ``interaction_id`` as a typed view, or None if it is not cached."""
+        raw = self.history.get(interaction_id)
+        return None if raw is None else to_view(raw, HistoryItem)
+
+    def history_items(self: _ReadSide, newest_first: bool = False) -> list[HistoryItem]:
+        """Every history item in R6 order (oldest first), or newest first."""
+        raws = self.history.newest_first() if newest_first else self.history.ordered
+        return [to_view(raw, HistoryItem) for raw in raws]
+
+    # -- queues ----------------------------------------------------------------------------------------------
+    def queue_ids(self: _ReadSide) -> list[str]:
+        """The subscription ids of the queues whose contents are cached, sorted."""
+        return _ids_under(self, QUEUE_CONTENTS, _QUEUE_PREFIX)
+
+    def queue(self: _ReadSide, subscription_id: str) -> QueueContents | None:
+        """The contents of queue subscription ``subscription_id``; None until a contents message arrives."""
+        path = QUEUE_CONTENTS.path_for(subscription_id)
+        got = self.path_data(path)
+        if got is None or got[0] != QUEUE_CONTENTS.type:
+            return None
+        return QueueContents(self, subscription_id)
+
+    # -- statuses --------------------------------------------------------------------------------------------
+    def status_message(self: _ReadSide, status_id: str) -> StatusMessage | None:
+        """The catalogue entry of ``status_id``, or None if the catalogue does not hold it."""
+        return _status_message(self, status_id)
+
+    def status_messages(self: _ReadSide) -> dict[str, StatusMessage]:
+        """The whole status-message catalogue by status id, in status-id order."""
+        store = self.keyed(STATUS_MESSAGES.path, STATUS_MESSAGES.collections[0].name)
+        if store is None:
+            return {}
+        return {k: to_view(raw, StatusMessage) for k, raw in store.items()}
+
+    def user_status(self: _ReadSide, user_id: str) -> UserPresence | None:
+        """The status of ``user_id`` joined with the catalogue (``.text``, ``.icon_uri``), or None."""
+        store = _user_store(self)
+        raw = None if store is None else store.get(user_id)
+        if raw is None:
+            return None
+        return _presence(self, to_view(raw, UserStatus))
+
+    def user_statuses(self: _ReadSide) -> dict[str, UserPresence]:
+        """Every cached user status, joined with the catalogue, by user id in user-id order."""
+        store = _user_store(self)
+        if store is None:
+            return {}
+        catalogue: dict[str, StatusMessage | None] = {}
+        out = {}
+        for user_id, raw in store.items():
+            status = to_view(raw, UserStatus)
+            sid = status.status_id
+            if sid is not None and sid not in catalogue:
+                catalogue[sid] = _status_message(self, sid)
+            out[user_id] = UserPresence(user_id=user_id, status=status,
+                                        message=None if sid is None else catalogue[sid])
+        return out
+
+    def users_by_status(self: _ReadSide) -> dict[str, list[str]]:
+        """User ids grouped by ``statusId``, both sorted; users without a ``statusId`` are left out."""
+        store = _user_store(self)
+        groups: dict[str, list[str]] = {}
+        if store is not None:
+            for user_id, raw in store.items():
+                sid = raw.get("statusId")
+                if isinstance(sid, str):
+                    groups.setdefault(sid, []).append(user_id)
+        return {sid: groups[sid] for sid in sorted(groups)}
+
+    # -- assistance-request details --------------------------------------------------------------------------
+    def assistance_request_ids(self: _ReadSide) -> list[str]:
+        """Ids of the assistance requests whose details are cached, sorted.
+
+        Not the same as ``cache.assistance_requests``: that is the id set of the list subscription, this is
+        which ``interactions/agent-assistance/{id}`` paths hold details.
+        """
+        return _ids_under(self, ASSISTANCE_DETAILS, _DETAILS_PREFIX)
+
+    def assistance_request(self: _ReadSide, assistance_id: str) -> AssistanceRequest | None:
+        """The details of one assistance request (participants by user id, messages in order), or None."""
+        got = self.path_data(ASSISTANCE_DETAILS.path_for(assistance_id))
+        if got is None or got[0] != ASSISTANCE_DETAILS.type:
+            return None
+        _, properties, parts = got
+        details: dict[str, Any] = {
+            "assistanceId": assistance_id,
+            "participants": list(parts[ASSISTANCE_DETAILS.collections[0].name].values()),
+            "messages": parts[ASSISTANCE_DETAILS.appends[0].name],
+            "properties": properties,
+        }
+        for name in ("interactionId", "state"):
+            if properties.get(name) is not None:
+                details[name] = properties[name]
+        return to_view(details, AssistanceRequest)
+
+
+def _user_store(cache: _ReadSide) -> KeyedStore | None:
+    return cache.keyed(USER_STATUSES.path, USER_STATUSES.collections[0].name)
+
+
+def _status_message(cache: _ReadSide, status_id: str) -> StatusMessage | None:
+    store = cache.keyed(STATUS_MESSAGES.path, STATUS_MESSAGES.collections[0].name)
+    raw = None if store is None else store.get(status_id)
+    return None if raw is None else to_view(raw, StatusMessage)
+
+
+def _presence(cache: _ReadSide, status: UserStatus) -> UserPresence:
+    sid = status.status_id
+    message = None if sid is None else _status_message(cache, sid)
+    return UserPresence(user_id=status.user_id, status=status, message=message)
