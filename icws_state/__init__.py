@@ -5,6 +5,7 @@ requests; read back history, assistance requests, queue contents, user statuses,
 the change events each input caused.
 """
 
+from ._batch import BatchRow, SequentialExecutor, run_batch
 from ._cache import NOT_ACTIVE, RejectedInput, StateCache, Stats
 from ._coalesce import coalesce
 from ._datetimes import parse_datetime
@@ -44,6 +45,7 @@ from ._history import HistoryStore
 from ._logs import InputKind, LogInput, read_log, read_stream
 from ._queries import CacheQueries, QueueContents
 from ._replay import feed, replay
+from ._report import render_report
 from ._schema import AppendList, Collection, IdSet, Kind, Row, Schema, default_schema
 from ._snapshot import FORMAT as SNAPSHOT_FORMAT
 from ._snapshot import dumps as dump_snapshot
@@ -71,6 +73,7 @@ __all__ = [
     "AssistanceParticipant",
     "AssistanceRequest",
     "AssistanceRequestState",
+    "BatchRow",
     "CacheCleared",
     "CacheQueries",
     "CacheReplaced",
@@ -106,6 +109,7 @@ __all__ = [
     "Row",
     "Schema",
     "SchemaError",
+    "SequentialExecutor",
     "SessionChanged",
     "SnapshotError",
     "StateCache",
@@ -126,6 +130,8 @@ __all__ = [
     "parse_datetime",
     "read_log",
     "read_stream",
+    "render_report",
     "replay",
+    "run_batch",
     "state_diagram",
 ]

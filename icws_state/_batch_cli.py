@@ -79,7 +79,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         executor: cf.Executor | None = None
         if args.dask:
             try:
-                from distributed import Client  # noqa: PLC0415 - an optional extra, needed only here
+                from distributed import Client
             except ImportError:
                 err.write("icws-state batch: --dask needs dask.distributed: pip install 'icws-state[dask]'\n")
                 return EXIT_USAGE

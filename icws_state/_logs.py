@@ -127,7 +127,7 @@ def read_stream(lines: Iterable[bytes], *, progress: ProgressFn | None = None, t
 
 def _line_inputs(n: int, raw: bytes) -> Iterator[LogInput]:
     try:
-        value = decode_json(raw)
+        value = decode_json(raw.rstrip(b"\r\n"))
     except (ValueError, UnicodeDecodeError) as e:
         text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
         yield LogInput(n, InputKind.INVALID, text, reason=f"not valid JSON: {_first_line(e)}")
@@ -187,7 +187,7 @@ def _har_entry(i: int, entry: Any) -> LogInput:
     is_messages = method == "GET" and status == 200 and _MESSAGES_PATH.search(path) is not None
     if type(text) is str and type(content) is dict and str(content.get("encoding", "")).lower() == "base64":
         try:
-            text = base64.b64decode(text, validate=False).decode("utf-8")
+            text = base64.b64decode(text, validate=True).decode("utf-8")
         except (binascii.Error, ValueError):
             if is_messages:
                 return LogInput(i, InputKind.INVALID, entry, reason="response content is not valid base64", at=at)

@@ -86,15 +86,11 @@ def _camel(name: str) -> str:
 
 
 def make_converter() -> cattrs.Converter:
-    """The converter between `Snapshot` and its JSON object (the rules in the module docstring)."""
+    """The converter between `Snapshot` and its JSON object (the rules in the module docstring).
+
+    Primitive hooks are strict (``"no"`` is not a boolean) and come first: generated class hooks bind them.
+    """
     conv = cattrs.Converter(forbid_extra_keys=False)
-    for cls in (SubscriptionFields, RejectedEntry, StatsFields, Snapshot):
-        renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls) if "_" in a.name}
-        if cls is RejectedEntry:
-            renames["message"] = override(omit_if_default=True)
-            renames["source"] = override(omit_if_default=True)
-        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **renames))  # type: ignore[arg-type]
-        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **renames))  # type: ignore[arg-type]
     conv.register_structure_hook(Any, lambda v, _: v)
 
     def strict_bool(v: Any, _: Any) -> bool:
@@ -115,6 +111,13 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, strict_bool)
     conv.register_structure_hook(int, strict_int)
     conv.register_structure_hook(str, strict_str)
+    for cls in (SubscriptionFields, RejectedEntry, StatsFields, Snapshot):
+        renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls) if "_" in a.name}
+        if cls is RejectedEntry:
+            renames["message"] = override(omit_if_default=True)
+            renames["source"] = override(omit_if_default=True)
+        conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **renames))  # type: ignore[arg-type]
+        conv.register_structure_hook(cls, make_dict_structure_fn(cls, conv, **renames))  # type: ignore[arg-type]
     return conv
 
 
