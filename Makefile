@@ -21,7 +21,6 @@ test: $(STAMP) lint typecheck pytest docs bench-smoke
 
 lint: $(STAMP)
 	$(BIN)/ruff check icws_state tests benchmarks examples
-	$(BIN)/ruff format --check icws_state || true
 
 typecheck: $(STAMP)
 	$(BIN)/mypy

@@ -123,7 +123,8 @@ class HistoryStore(KeyedStore):
     def put(self, key: str, old: Item | None, new: Item) -> None:
         self._items[key] = new
         if old is None:
-            self._order.add(self._pair(new, key))
+            t = new.get(self._order_by)
+            self._order.add((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
             return
         field = self._order_by
         if old.get(field) != new.get(field):
