@@ -1,0 +1,79 @@
+"""The floor: the least dict work any correct reducer must do for the benchmark streams.
+
+Dispatch on ``__type``; a full message starts its part afresh; history items are copied in or merged property by
+property; assistance ids are a set; queue items are copied in and their attribute maps merged one level down, null
+clearing an attribute. No validation, no ordering, no lifecycle, no events: the cost of these is exactly what the
+ratios to the floor show.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+from .streams import ALIST, HISTORY, QC
+
+__all__ = ["Floor", "run_floor"]
+
+Message = dict[str, Any]
+
+
+class Floor:
+    """Plain dicts and a set, updated in place; `history` may be prefilled to compare at a given cache size."""
+
+    def __init__(self, history: dict[str, Message] | None = None) -> None:
+        self.history: dict[str, Message] = {} if history is None else history
+        self.assistance: set[str] = set()
+        self.queues: dict[str, dict[str, Message]] = {}
+        self.table: dict[str, Callable[[Message], None]] = {HISTORY: self.history_message, ALIST: self.assistance_list,
+                                                             QC: self.queue_contents}
+
+    def run(self, messages: Iterable[Message]) -> None:
+        table = self.table
+        for msg in messages:
+            table[msg["__type"]](msg)
+
+    def history_message(self, msg: Message) -> None:
+        if not msg["isDelta"]:
+            self.history = {}
+        store = self.history
+        for item in msg.get("interactionHistory", ()):
+            key = item["interactionId"]
+            current = store.get(key)
+            if current is None:
+                store[key] = dict(item)
+            else:
+                current.update(item)
+
+    def assistance_list(self, msg: Message) -> None:
+        ids = self.assistance
+        if not msg["isDelta"]:
+            ids.clear()
+        ids.update(msg.get("requestsAdded", ()))
+        ids.difference_update(msg.get("requestsRemoved", ()))
+
+    def queue_contents(self, msg: Message) -> None:
+        sid = msg["subscriptionId"]
+        queue = self.queues.get(sid)
+        if queue is None or not msg["isDelta"]:
+            queue = self.queues[sid] = {}
+        for item in msg.get("interactionsAdded", ()):
+            key = item["interactionId"]
+            queue[key] = {"interactionId": key, "attributes": dict(item["attributes"])}
+        for item in msg.get("interactionsChanged", ()):
+            key = item["interactionId"]
+            current = queue.get(key)
+            if current is None:
+                current = queue[key] = {"interactionId": key, "attributes": {}}
+            attributes = current["attributes"]
+            for name, value in item.get("attributes", {}).items():
+                if value is None:
+                    attributes.pop(name, None)
+                else:
+                    attributes[name] = value
+        for key in msg.get("interactionsRemoved", ()):
+            queue.pop(key, None)
+
+
+def run_floor(messages: list[Message]) -> None:
+    Floor().run(messages)

@@ -1,0 +1,185 @@
+"""Synthetic message streams with the shapes of real agent and supervisor traffic, generated deterministically.
+
+The shapes match the project's ``perf-ratio`` tool so the figures are comparable: a history stream where
+interactions begin in time order and later deltas of one to four items touch recent ones, with assistance requests
+added and removed in between; and one supervisor queue whose interactions arrive, change attributes (some cleared
+with null) and leave. Generators yield lazily so the bounded-memory check can write a million lines without holding
+them; ``start`` shifts ids and times so that a second stream continues the first instead of repeating it.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from typing import Any
+
+__all__ = [
+    "ALIST",
+    "HISTORY",
+    "QC",
+    "T0",
+    "Blob",
+    "history_messages",
+    "history_stream",
+    "prefill_items",
+    "queue_messages",
+    "queue_stream",
+    "stamp",
+]
+
+HISTORY = "urn:inin.com:interactions:historyMessage"
+ALIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
+QC = "urn:inin.com:queues:queueContentsMessage"
+QUEUE_ATTRIBUTES = ("Eic_State", "Eic_RemoteName", "Eic_CallDirection", "Eic_WorkgroupName", "Eic_ConferenceId",
+                    "Custom_Priority")
+UPDATABLE = ("notes", "terminationTime", "interactionHistoryStatus", "log")
+#: Stream interactions start here, three seconds apart; prefilled items sit before it, one second apart.
+T0 = datetime(2026, 11, 22, 8, tzinfo=UTC)
+
+Message = dict[str, Any]
+
+try:  # orjson round-trips a stream several times faster than json, which keeps untimed set-up short.
+    import orjson
+
+    def _dumps(value: Any) -> bytes:
+        return orjson.dumps(value)
+
+    def _loads(data: bytes) -> Any:
+        return orjson.loads(data)
+
+except ImportError:  # pragma: no cover - orjson is an optional extra
+
+    def _dumps(value: Any) -> bytes:
+        return json.dumps(value).encode()
+
+    def _loads(data: bytes) -> Any:
+        return json.loads(data)
+
+
+def stamp(seconds: float) -> str:
+    """The ICWS extended date-time ``seconds`` after `T0` (negative is before)."""
+    return (T0 + timedelta(seconds=seconds)).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+
+
+class Blob:
+    """A message list serialized once; `fresh` gives a new deep copy for each timed pass (apply may keep refs)."""
+
+    def __init__(self, messages: list[Message]) -> None:
+        self.count = len(messages)
+        self._data = _dumps(messages)
+
+    def fresh(self) -> list[Message]:
+        value: list[Message] = _loads(self._data)
+        return value
+
+
+def history_messages(seed: int = 7, start: int = 0, full_first: bool = True) -> Iterator[Message]:
+    """History deltas (70%) and assistance-list deltas (30%), endless.
+
+    Each history delta holds one to four distinct items: a new interaction (30%) or an update of a recent one
+    (notes, terminationTime, status, log). With ``full_first`` the stream opens with full messages of both types
+    (20 interactions, some requests); without it, it can continue a cache that already holds data.
+    """
+    rng = random.Random(seed)
+    counter = start
+
+    def new_item() -> Message:
+        nonlocal counter
+        i, counter = counter, counter + 1
+        return {"interactionId": f"2{i:09d}", "initiationTime": stamp(3 * i), "direction": rng.randrange(3),
+                "remoteAddress": f"+1317555{rng.randrange(10000):04d}", "remoteName": f"Caller {i}",
+                "localName": "Agent One", "localId": "agent1"}
+
+    def update() -> Message:
+        # Recent interactions are the ones agents still touch: an exponential step back from the newest.
+        i = max(start, counter - 1 - int(rng.expovariate(0.05)))
+        item: Message = {"interactionId": f"2{i:09d}"}
+        for prop in rng.sample(UPDATABLE, rng.randrange(1, 3)):
+            if prop == "interactionHistoryStatus":
+                item[prop] = rng.randrange(3)
+            elif prop == "terminationTime":
+                item[prop] = stamp(3 * i + 120)
+            else:
+                item[prop] = f"text {rng.randrange(99)}"
+        return item
+
+    def assistance(full: bool) -> Message:
+        msg: Message = {"__type": ALIST, "isDelta": not full}
+        if rng.random() < 0.9:
+            msg["requestsAdded"] = [f"r{rng.randrange(30)}" for _ in range(rng.randrange(4))]
+        if rng.random() < 0.6:
+            msg["requestsRemoved"] = [f"r{rng.randrange(30)}" for _ in range(rng.randrange(4))]
+        return msg
+
+    if full_first:
+        yield {"__type": HISTORY, "isDelta": False, "interactionHistory": [new_item() for _ in range(20)]}
+        yield assistance(True)
+    else:  # continue a cache: one new interaction first, so the first update has an item to touch
+        yield {"__type": HISTORY, "isDelta": True, "interactionHistory": [new_item()]}
+    while True:
+        if rng.random() < 0.7:
+            items: list[Message] = []
+            seen: set[str] = set()
+            for _ in range(rng.randrange(1, 5)):
+                item = new_item() if rng.random() < 0.3 else update()
+                if item["interactionId"] not in seen:
+                    seen.add(item["interactionId"])
+                    items.append(item)
+            yield {"__type": HISTORY, "isDelta": True, "interactionHistory": items}
+        else:
+            yield assistance(False)
+
+
+def history_stream(n: int, seed: int = 7, start: int = 0, full_first: bool = True) -> list[Message]:
+    return list(islice(history_messages(seed, start, full_first), n))
+
+
+def queue_messages(seed: int = 11, subscription: str = "sup") -> Iterator[Message]:
+    """One queue subscription: a full message of 200 interactions, then deltas that add (25%), change attribute
+    values, some to null (85%), and remove (20%, while more than 150 remain), often several at once."""
+    rng = random.Random(seed)
+    live: list[str] = []
+    counter = 0
+
+    def arrive() -> Message:
+        nonlocal counter
+        key, counter = f"10{counter:08d}", counter + 1
+        live.append(key)
+        return {"interactionId": key,
+                "attributes": {a: f"{a[:3]}{rng.randrange(50)}" for a in QUEUE_ATTRIBUTES}}
+
+    yield {"__type": QC, "isDelta": False, "subscriptionId": subscription,
+           "interactionsAdded": [arrive() for _ in range(200)]}
+    while True:
+        msg: Message = {"__type": QC, "isDelta": True, "subscriptionId": subscription}
+        r = rng.random()
+        if r < 0.25:
+            msg["interactionsAdded"] = [arrive() for _ in range(rng.randrange(1, 3))]
+        if r > 0.15:
+            msg["interactionsChanged"] = [
+                {"interactionId": rng.choice(live),
+                 "attributes": {a: rng.choice(("A", "C", "H", "Ana", None))
+                                for a in rng.sample(QUEUE_ATTRIBUTES, rng.randrange(1, 3))}}
+                for _ in range(rng.randrange(1, 4))]
+        if r < 0.2 and len(live) > 150:
+            msg["interactionsRemoved"] = [live.pop(rng.randrange(len(live)))]
+        yield msg
+
+
+def queue_stream(n: int, seed: int = 11) -> list[Message]:
+    return list(islice(queue_messages(seed), n))
+
+
+def prefill_items(n: int, seed: int = 3) -> list[Message]:
+    """``n`` history items older than any stream item (ids ``1…``, one second apart, ending just before `T0`)."""
+    rng = random.Random(seed)
+    first = T0 - timedelta(seconds=n)
+    step = timedelta(seconds=1)
+    return [{"interactionId": f"1{i:09d}",
+             "initiationTime": (first + i * step).strftime("%Y-%m-%dT%H:%M:%S.000Z"),
+             "direction": rng.randrange(3), "remoteAddress": f"+1317555{rng.randrange(10000):04d}",
+             "remoteName": f"Caller {i}", "localName": "Agent One", "localId": "agent1"}
+            for i in range(n)]

@@ -1,0 +1,114 @@
+"""ICWS date-times (section 1): which strings are valid, and the instant (µs, UTC) each names."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+from helpers import BAD_DATETIMES
+
+from icws_state import parse_datetime
+from icws_state._datetimes import instant, is_datetime
+
+GOOD = [
+    "20261122T100000Z",
+    "2026-11-22T10:00:00.000Z",
+    "2026-11-22T10:00:00Z",
+    "2026-11-22T10:00:00",
+    "20261122T100000",
+    "2026-11-22T10:00:00.1234567890Z",
+    "2026-11-22T10:00:00+05:30",
+    "2026-11-22T10:00:00-23:59",
+    "20261122T100000+0530",
+    "20261122T100000.5-0000",
+    "0001-01-01T00:00:00Z",
+    "9999-12-31T23:59:59Z",
+    "2028-02-29T00:00:00Z",
+]
+
+
+@pytest.mark.parametrize("text", GOOD)
+def test_valid_forms(text: str) -> None:
+    assert is_datetime(text)
+    assert instant(text) is not None
+    assert parse_datetime(text).tzinfo is not None
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        *BAD_DATETIMES,
+        "2027-02-29T00:00:00Z",
+        "1900-02-29T00:00:00Z",
+        "2026-11-22T10:00:00+5:00",
+        "+2026-11-22T10:00:00Z",
+        "2026-11-22T10:00:00ZZ",
+    ],
+)
+def test_invalid_forms(text: str) -> None:
+    assert not is_datetime(text)
+    assert instant(text) is None
+    with pytest.raises(ValueError):
+        parse_datetime(text)
+
+
+@pytest.mark.parametrize("value", [None, 20261122, b"2026-11-22T10:00:00Z", ["2026-11-22T10:00:00Z"]])
+def test_non_strings_are_not_datetimes(value: object) -> None:
+    assert not is_datetime(value)
+    with pytest.raises(ValueError):
+        parse_datetime(value)  # type: ignore[arg-type]
+
+
+def test_basic_and_extended_name_the_same_instant() -> None:
+    assert instant("20261122T100000Z") == instant("2026-11-22T10:00:00.000Z") == instant("2026-11-22T10:00:00")
+    assert instant("20261122T153000+0530") == instant("2026-11-22T15:30:00+05:30") == instant("2026-11-22T10:00:00Z")
+
+
+def test_offsets_shift_the_instant() -> None:
+    base = instant("2026-11-22T10:00:00Z")
+    assert base is not None
+    assert instant("2026-11-22T10:00:00+01:00") == base - 3_600_000_000
+    assert instant("2026-11-22T10:00:00-00:30") == base + 1_800_000_000
+    assert instant("2026-11-22T10:00:00-23:59") == base + (23 * 60 + 59) * 60_000_000
+
+
+def test_fraction_truncated_to_microseconds() -> None:
+    base = instant("2026-11-22T10:00:00Z")
+    assert base is not None
+    assert instant("2026-11-22T10:00:00.5Z") == base + 500_000
+    assert instant("2026-11-22T10:00:00.000001Z") == base + 1
+    assert instant("2026-11-22T10:00:00.0000009Z") == base  # not rounded up
+    assert instant("2026-11-22T10:00:00.9999999Z") == base + 999_999
+    assert parse_datetime("2026-11-22T10:00:00.9999999Z").microsecond == 999_999
+
+
+def test_instants_order_like_datetimes() -> None:
+    texts = [
+        "0001-01-01T00:00:00Z",
+        "2000-01-01T00:00:00+00:01",
+        "1999-12-31T23:59:59.999999Z",
+        "2000-01-01T00:00:00Z",
+        "2026-11-22T10:00:00Z",
+        "9999-12-31T23:59:59Z",
+    ]
+    instants = [instant(t) for t in texts]
+    assert instants == sorted(instants)  # type: ignore[type-var]
+    datetimes = [parse_datetime(t) for t in texts]
+    assert datetimes == sorted(datetimes)
+
+
+def test_parse_datetime_keeps_offset() -> None:
+    d = parse_datetime("2026-11-22T10:00:00.25+05:30")
+    assert d == datetime(2026, 11, 22, 4, 30, 0, 250_000, tzinfo=UTC)
+    assert d.utcoffset() == timedelta(hours=5, minutes=30)
+    assert parse_datetime("20261122T100000").tzinfo == UTC
+    assert parse_datetime("20261122T100000-0100") == datetime(2026, 11, 22, 10, tzinfo=timezone(-timedelta(hours=1)))
+
+
+def test_instant_is_memoised_consistently() -> None:
+    # repeated lookups (served from the memo) agree with the first, valid or not
+    for text in ("2026-11-22T10:00:00Z", "nope"):
+        assert instant(text) == instant(text)
+    for i in range(5000):  # fill past the memo's limit; results stay right
+        instant(f"2026-11-22T10:00:{i % 60:02d}.{i}Z")
+    assert instant("2026-11-22T10:00:00.5Z") == instant("2026-11-22T10:00:00Z") + 500_000  # type: ignore[operator]

@@ -1,0 +1,216 @@
+"""The HTML report: its data (parsed as HTML), its size on a long log, the page in headless Chromium."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from html.parser import HTMLParser
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from icws_state import replay
+from icws_state._cli import main
+from icws_state._report import MAX_BUCKETS, collect, render_report
+
+ROOT = Path(__file__).resolve().parent.parent
+LIFECYCLE = Path("/work/shared/spec/conformance/03-lifecycle.jsonl")
+AGENT_DAY = ROOT / "examples" / "agent-day.jsonl"
+CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
+ASSIST_STATE = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
+
+
+class _Elements(HTMLParser):
+    """Every start tag as (tag, attributes)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.tags: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.tags.append((tag, dict(attrs)))
+
+    def find(self, **want: str) -> list[dict[str, str | None]]:
+        return [
+            a
+            for _, a in self.tags
+            if all(a.get(k.rstrip("_").replace("_", "-")) == v for k, v in want.items())
+        ]
+
+
+def _parse(page: str) -> _Elements:
+    p = _Elements()
+    p.feed(page)
+    return p
+
+
+@pytest.fixture
+def lifecycle(tmp_path: Path) -> Path:
+    if not LIFECYCLE.exists():
+        pytest.skip("the shared spec's conformance logs are not on this machine")
+    dest = tmp_path / LIFECYCLE.name
+    shutil.copy(LIFECYCLE, dest)
+    return dest
+
+
+def _expected(log: Path) -> dict[str, Any]:
+    return replay(log).snapshot()
+
+
+def test_report_shows_every_subscription_and_count(lifecycle: Path) -> None:
+    page = render_report(lifecycle)
+    doc = _parse(page)
+    snap = _expected(lifecycle)
+    for path, sub in snap["subscriptions"].items():
+        [band] = doc.find(class_="band", data_path=path)
+        assert band["data-final-state"] == sub["state"]
+        assert band["data-closed"] == str(sub["closed"]).lower()
+    assert len(doc.find(class_="band")) == len(snap["subscriptions"]) == 4
+    counts = {a["id"]: a["data-count"] for a in doc.find() if (a.get("id") or "").startswith("count-")}
+    assert counts["count-messages"] == "13" and counts["count-rejected"] == "4"
+    assert (
+        counts["count-applied"] == "9"
+        and counts["count-anomalies"] == "1"
+        and counts["count-unauthorized"] == "1"
+    )
+    [table] = doc.find(id="rejected-inputs")
+    assert table["data-count"] == "4"
+    assert [a["data-line"] for t, a in doc.tags if t == "tr" and "data-line" in a][:4] == [
+        "12",
+        "16",
+        "17",
+        "18",
+    ]
+    # The assistance subscription went faulted at line 7: its band has a faulted stretch.
+    states = [a["data-state"] for t, a in doc.tags if t == "rect" and a.get("data-state")]
+    assert "faulted" in states and "suspended" in states
+    assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in page
+    assert "<script" not in page
+
+
+def test_long_log_is_bucketed(tmp_path: Path) -> None:
+    """A log far longer than MAX_BUCKETS gives at most MAX_BUCKETS columns, and one faulted input shows."""
+    log = tmp_path / "long.jsonl"
+    n = 20_000
+    with log.open("w") as f:
+        f.write(
+            json.dumps(
+                {
+                    "method": "PUT",
+                    "path": "/icws/s/messaging/subscriptions/interactions/agent-assistance",
+                    "status": 204,
+                }
+            )
+            + "\n"
+        )
+        for i in range(n):
+            if i == 12_345:
+                f.write(json.dumps({"__type": ASSIST_STATE, "isDelta": True, "state": 3}) + "\n")
+                f.write(json.dumps({"__type": ASSIST_STATE, "isDelta": True, "state": 1}) + "\n")
+            f.write(json.dumps({"__type": ASSIST, "isDelta": True, "requestsAdded": [f"r{i % 50}"]}) + "\n")
+    data = collect(log)
+    assert MAX_BUCKETS // 2 <= len(data.buckets) <= MAX_BUCKETS
+    assert data.buckets[0].first == 1 and data.buckets[-1].last == data.inputs == n + 3
+    assert all(a.last + 1 == b.first for a, b in zip(data.buckets, data.buckets[1:], strict=False))
+    assert sum(b.messages for b in data.buckets) == data.counts["messages"] == n + 2
+    faulted = [i for i, b in enumerate(data.buckets) if b.subs["interactions/agent-assistance"].worst == 3]
+    assert len(faulted) == 1 and data.buckets[faulted[0]].first <= 12_347 <= data.buckets[faulted[0]].last
+    assert data.counts["anomalies"] == 1  # faulted -> normal without a PUT
+    page = render_report(log)
+    assert len(page) < 200_000
+
+
+def test_report_cli(lifecycle: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    assert main(["report", str(lifecycle), "--html", str(out)]) == 0
+    assert out.read_text().startswith("<!DOCTYPE html>")
+    assert main(["report", str(tmp_path / "missing.jsonl"), "--html", str(out)]) == 2
+    assert "cannot read" in capsys.readouterr().err
+
+
+def _browser() -> Any:
+    if not (os.access(CHROMIUM, os.X_OK) and os.access(CHROMEDRIVER, os.X_OK)):
+        if os.environ.get("ICWS_STATE_REQUIRE_BROWSER") == "1":
+            pytest.fail(f"ICWS_STATE_REQUIRE_BROWSER=1 but {CHROMIUM} or {CHROMEDRIVER} is missing")
+        pytest.skip("headless Chromium is not installed (apt-get install chromium chromium-driver)")
+    webdriver = pytest.importorskip("selenium.webdriver")
+    from selenium.webdriver.chrome.service import Service
+
+    return webdriver, Service
+
+
+def _open(webdriver: Any, service: Any, profile: Path) -> Any:
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in (
+        "--headless",
+        "--no-sandbox",
+        "--disable-gpu",
+        "--disable-dev-shm-usage",
+        "--disable-background-networking",
+        "--disable-component-update",
+        "--disable-sync",
+        "--no-first-run",
+        f"--user-data-dir={profile}",
+        "--window-size=1100,900",
+    ):
+        options.add_argument(arg)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(options=options, service=service(CHROMEDRIVER))
+
+
+def _check_in_browser(driver: Any, page: Path, log: Path) -> None:
+    from selenium.webdriver.common.by import By
+
+    driver.get(page.as_uri())
+    snap = _expected(log)
+    for path, sub in snap["subscriptions"].items():
+        [band] = driver.find_elements(By.CSS_SELECTOR, f'g.band[data-path="{path}"]')
+        assert band.get_attribute("data-final-state") == sub["state"]
+        assert band.find_elements(By.CSS_SELECTOR, "rect.state"), path  # drawn, not just declared
+        assert band.rect["width"] > 0
+    assert len(driver.find_elements(By.CSS_SELECTOR, "g.band")) == len(snap["subscriptions"])
+    stats = snap["stats"]
+    for key in ("messages", "applied", "rejected"):
+        cell = driver.find_element(By.ID, f"count-{key}")
+        assert cell.get_attribute("data-count") == str(stats[key])
+        assert cell.text.replace(",", "") == str(stats[key])
+    rows = driver.find_elements(By.CSS_SELECTOR, "#rejected-inputs tbody tr")
+    assert [r.find_element(By.CSS_SELECTOR, "td").text for r in rows] == [
+        str(r["line"]) for r in snap["rejected"]
+    ]
+    assert driver.find_element(By.ID, "rejected-inputs").get_attribute("data-count") == str(
+        len(snap["rejected"])
+    )
+    severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
+    assert severe == []
+
+
+@pytest.mark.browser
+def test_report_in_headless_chromium(lifecycle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    webdriver, service = _browser()
+    logs = [lifecycle]
+    if AGENT_DAY.exists():
+        # Read in place by its repo-relative path, which the page shows: the docs' screenshot stays the same.
+        monkeypatch.chdir(ROOT)
+        logs.append(AGENT_DAY.relative_to(ROOT))
+    driver = _open(webdriver, service, tmp_path / "profile")
+    try:
+        for log in logs:
+            page = tmp_path / f"{log.stem}.html"
+            page.write_text(render_report(log), encoding="utf-8")
+            _check_in_browser(driver, page, log)
+        # The screenshot of the richest log: a test artifact, and the docs' picture.
+        height = driver.execute_script("return document.documentElement.scrollHeight")
+        driver.set_window_size(1100, min(int(height) + 40, 2400))
+        (ROOT / "artifacts").mkdir(exist_ok=True)
+        shot = ROOT / "artifacts" / "report.png"
+        assert driver.save_screenshot(str(shot))
+    finally:
+        driver.quit()
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
+    shutil.copy(shot, ROOT / "docs" / "img" / "report.png")
