@@ -12,7 +12,7 @@ import copy
 import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import unquote
 
 import attrs
 
@@ -359,7 +359,7 @@ class StateCache(CacheQueries):
         if type(method) is not str or type(path) is not str or type(status) is not int:
             return self._reject(original, "an exchange needs a string method, a string path and an integer status",
                                 journal)
-        url_path = urlsplit(path).path if "://" in path else path.split("?", 1)[0].split("#", 1)[0]
+        url_path = _url_path(path)
         cause = f"{method} {status}"
         sub_path = None
         if method in ("PUT", "DELETE"):
@@ -439,8 +439,17 @@ def _response_error(status: int, response: Any) -> dict[str, Any]:
 
 
 def _json_copy(value: Any) -> Any:
+    """A copy of a rejected value to keep; a value too deep to copy is kept as a note saying so."""
     try:
         return copy.deepcopy(value)
-    except Exception:  # pragma: no cover - only non-JSON values given directly
-        return repr(value)
+    except RecursionError:
+        return "<value nested too deeply to keep>"
+
+
+def _url_path(path: str) -> str:
+    """The path part of a request path or URL, without query or fragment (no parsing that can fail)."""
+    if "://" in path:
+        rest = path.split("://", 1)[1]
+        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
+    return path.split("?", 1)[0].split("#", 1)[0]
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
+from itertools import islice
 from types import MappingProxyType
 from typing import Any, overload
 
@@ -100,7 +101,9 @@ class HistoryStore(KeyedStore):
         if n <= 0:
             return []
         items = self._items
-        return [MappingProxyType(items[k]) for _, k in reversed(self._order[-n:])]
+        # Walk from the end rather than slice: slicing a SortedList builds its positional index, which every
+        # later insert and eviction would then have to maintain.
+        return [MappingProxyType(items[k]) for _, k in islice(reversed(self._order), n)]
 
     def between(self, start: datetime | str, end: datetime | str) -> list[Mapping[str, Any]]:
         """Items whose ``initiationTime`` falls in ``[start, end)``, oldest first; items without one are left out."""
@@ -145,11 +148,9 @@ class HistoryStore(KeyedStore):
         """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
         out = []
         order, items = self._order, self._items
-        excess = len(order) - bound
-        if excess > 0:
-            for _, k in order[:excess]:
-                out.append((k, items.pop(k)))
-            del order[:excess]
+        for _ in range(len(order) - bound):
+            _, k = order.pop(0)  # pop(0) needs no positional index, unlike a slice
+            out.append((k, items.pop(k)))
         return out
 
     def raw_items(self) -> Iterator[tuple[str, Item]]:

@@ -86,12 +86,12 @@ def _read_file(f: IO[bytes], size: int, progress: ProgressFn | None) -> Iterator
             return
         try:
             decode_json(first)
-        except (ValueError, UnicodeDecodeError):
+        except (ValueError, UnicodeDecodeError, RecursionError):
             f.seek(0)
             whole = f.read()
             try:
                 document = decode_json(whole)
-            except (ValueError, UnicodeDecodeError):
+            except (ValueError, UnicodeDecodeError, RecursionError):
                 f.seek(0)
                 yield from read_stream(f, progress=progress, total=size)
                 return
@@ -113,14 +113,26 @@ def read_stream(lines: Iterable[bytes], *, progress: ProgressFn | None = None, t
                 start: int = 0) -> Iterator[LogInput]:
     """JSON lines from an iterable of byte lines (a binary file, a socket's lines); numbering from ``start + 1``."""
     done = 0
+    message, batch = InputKind.MESSAGE, InputKind.BATCH
     for n, raw in enumerate(lines, start + 1):
         if progress is not None:
             done += len(raw)
             if n % 4096 == 0:
                 progress(done, total)
-        if raw.isspace() or not raw:
+        try:
+            value = decode_json(raw)
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            if raw.isspace() or not raw:
+                continue
+            yield from _line_inputs(n, raw)  # again without the line end, for the reason's sake
             continue
-        yield from _line_inputs(n, raw)
+        # The two kinds that make up nearly every log are classified here, without a nested generator.
+        if type(value) is dict and "__type" in value:
+            yield LogInput(n, message, value)
+        elif type(value) is list:
+            yield LogInput(n, batch, value)
+        else:
+            yield from _classify(n, value)
     if progress is not None:
         progress(total or done, total or done)
 
@@ -128,11 +140,15 @@ def read_stream(lines: Iterable[bytes], *, progress: ProgressFn | None = None, t
 def _line_inputs(n: int, raw: bytes) -> Iterator[LogInput]:
     try:
         value = decode_json(raw.rstrip(b"\r\n"))
-    except (ValueError, UnicodeDecodeError) as e:
-        text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
-        yield LogInput(n, InputKind.INVALID, text, reason=f"not valid JSON: {_first_line(e)}")
+    except (ValueError, UnicodeDecodeError, RecursionError) as e:
+        yield _unreadable(n, raw, e)
         return
     yield from _classify(n, value)
+
+
+def _unreadable(n: int, raw: bytes, e: Exception) -> LogInput:
+    text = raw.decode("utf-8", errors="replace").rstrip("\r\n")
+    return LogInput(n, InputKind.INVALID, text, reason=f"not valid JSON: {_first_line(e)}")
 
 
 def _first_line(e: Exception) -> str:
@@ -174,12 +190,15 @@ def _har_entry(i: int, entry: Any) -> LogInput:
                                "response.status")
     started = entry.get("startedDateTime")
     at = started if type(started) is str else None
-    path = unquote(urlsplit(url).path)
+    try:
+        path = unquote(urlsplit(url).path)
+    except ValueError:
+        return LogInput(i, InputKind.INVALID, entry, reason=f"request.url is not a URL: {url[:60]!r}", at=at)
     exchange: dict[str, Any] = {"method": method, "path": path, "status": status}
     post = request.get("postData") if type(request) is dict else None
     body_text = post.get("text") if type(post) is dict else None
     if type(body_text) is str and body_text.strip():
-        with contextlib.suppress(ValueError):
+        with contextlib.suppress(ValueError, RecursionError):
             exchange["body"] = json.loads(body_text)
     assert type(response) is dict
     content = response.get("content")
@@ -199,7 +218,7 @@ def _har_entry(i: int, entry: Any) -> LogInput:
                 exchange["response"] = sse_messages(text)
             else:
                 exchange["response"] = json.loads(text)
-        except ValueError as e:
+        except (ValueError, RecursionError) as e:
             if is_messages:
                 return LogInput(i, InputKind.INVALID, entry,
                                 reason=f"messages response does not parse: {_first_line(e)}", at=at)

@@ -10,6 +10,7 @@ item or a full message it is left out; only properties typed `Kind.MAP` merge on
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from typing import Any
 
@@ -225,7 +226,7 @@ class RowEngine:
         if self._bound0 is not None:
             _, name, param = self._bound0
             bound = parameters.get(param)
-            if type(bound) is int and bound >= 0 and len(data.parts[0]) > bound:
+            if type(bound) is int and bound >= 0 and len(data.parts[0]._items) > bound:
                 for k, old in data.parts[0].evict_to(bound):
                     journal.append((J_EVICTED, path, name, k, old))
 
@@ -254,8 +255,11 @@ class RowEngine:
                     journal.append((J_REMOVED, path, name, x, x))
 
     def _apply_scalars(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str) -> None:
+        """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
         skip = self._not_scalars
         old = data.properties
+        if not full and all(p in skip for p in msg):
+            return
         new = {} if full else dict(old)
         for p, v in msg.items():
             if p in skip:
@@ -264,10 +268,17 @@ class RowEngine:
                 new.pop(p, None)
             else:
                 new[p] = v
-        if new != old:
-            data.properties = new
-            if journal is not None:
-                journal.append((J_PROPS, path, old, new))
+        data.properties = new
+        # Compare as JSON, not with ==: 0 == False and 1 == 1.0 in Python, but they are different values.
+        if journal is not None and _as_json(new) != _as_json(old):
+            journal.append((J_PROPS, path, old, new))
+
+
+def _as_json(value: Item) -> str:
+    try:
+        return json.dumps(value, sort_keys=True)
+    except (TypeError, ValueError, RecursionError):  # not comparable as JSON: report it as changed
+        return repr(id(value))
 
 
 def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journal: Journal) -> None:
