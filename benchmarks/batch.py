@@ -15,9 +15,10 @@ import time
 from pathlib import Path
 from typing import Any
 
+from benchmarks.results import Result
 from icws_state._batch import SequentialExecutor, run_batch
 
-__all__ = ["run"]
+__all__ = ["results", "run"]
 
 _HISTORY = "urn:inin.com:interactions:historyMessage"
 _ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
@@ -88,6 +89,17 @@ def run(smoke: bool = False) -> dict[str, Any]:
                     root / "logs", root / f"pool{workers}", pool, total, count
                 )
         return figures
+
+
+def results(smoke: bool = False) -> list[Result]:
+    """The figures of `run` as report rows: messages/s of each way, as a ratio to the sequential loop."""
+    figures = run(smoke)
+    section = f"batch replay of {figures['logs']} logs ({figures['messages']:,} messages, {figures['cpus']} cpus)"
+    base = figures["sequential"]["messages_per_s"]
+    rows = [("sequential loop (one process)", "sequential"), ("process pool, 1 worker", "process_pool_1"),
+            ("process pool, 2 workers", "process_pool_2")]
+    return [Result(section=section, name=name, value=figures[key]["messages_per_s"], unit="msgs/s",
+                   ratio=figures[key]["messages_per_s"] / base, basis="of sequential") for name, key in rows]
 
 
 def main() -> None:

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from .history import SizePoint
 from .results import Result
+from .why import explain
 
 __all__ = ["Machine", "console", "markdown", "plot_throughput"]
 
@@ -108,8 +109,8 @@ def markdown(results: Sequence[Result], points: Sequence[SizePoint], machine: Ma
         out += ["Every target was met in this run.", ""]
     for r in missed:
         out += [f"### {r.section[0].upper()}{r.section[1:]}: {r.name}", "",
-                f"*Placeholder for the lead: measured {r.ratio_text()} against a target of {_md_target(r)}. "
-                "Why it falls short, and what would close the gap or why the gap is accepted.*", ""]
+                f"Measured {r.ratio_text()} against a target of {_md_target(r)}.", "",
+                explain(r.section, r.name), ""]
     out += [
         "## What is measured",
         "",

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from . import history, memory, report, throughput
+from . import batch, history, memory, report, throughput
 from .results import Result
 from .streams import Blob, history_stream, queue_stream
 
@@ -66,6 +66,8 @@ def run(config: Config) -> tuple[list[Result], list[history.SizePoint]]:
     results += history.op_ratios(by_size[config.op_sizes[0]], by_size[config.op_sizes[1]])
     with _step(f"memory per item at {config.item_memory_n:,} items"):
         results += memory.item_memory(config.item_memory_n)
+    with _step("batch replay: sequential, then process pools of 1 and 2 workers"):
+        results += batch.results(smoke=config is SMOKE)
     if config.bounded is not None:
         small, large = config.bounded
         with _step(f"bounded replay at {small:,} and {large:,} messages", own_lines=True):

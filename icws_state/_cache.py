@@ -9,10 +9,8 @@ changes are complete. No clock, socket or thread is touched here.
 from __future__ import annotations
 
 import copy
-import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
-from urllib.parse import unquote
 
 import attrs
 
@@ -29,6 +27,7 @@ from ._events import (
     SubscriptionChanged,
 )
 from ._history import HistoryStore
+from ._paths import is_messages_path, subscription_path, url_path
 from ._queries import CacheQueries
 from ._reducer import PathData, RowEngine, apply_generic
 from ._schema import Schema, default_schema
@@ -43,8 +42,6 @@ NOT_ACTIVE = "subscription is not active"
 #: Rejected inputs beyond this many keep their line and reason but not the offending value (bounded memory).
 KEEP_REJECTED_MESSAGES = 100
 
-_SUBSCRIPTION_PATH = re.compile(r"/icws/[^/]+/messaging/subscriptions/(.+)$")
-_MESSAGES_PATH = re.compile(r"/icws/[^/]+/messaging/messages$")
 _NO_MESSAGE: Any = object()
 _EMPTY = Changes([])
 _NONE = SubscriptionState.NONE
@@ -97,11 +94,13 @@ class StateCache(CacheQueries):
         self._engines = {row.type: RowEngine(row) for row in self.schema}
         self._subs = Subscriptions()
         self._data: dict[str, PathData] = {}
-        self._exported: dict[str, tuple[str, int]] = {}
+        #: Snapshot key -> path of the seeded rows kept at the top level (``history``, ``assistanceRequests``);
+        #: their data always exists, and a DELETE empties it rather than removing it.
+        self._exported: dict[str, str] = {}
         for row in self.schema:
             if row.exported_as is not None:
                 self._data[row.path] = PathData(row)
-                self._exported[row.exported_as] = (row.path, 0)
+                self._exported[row.exported_as] = row.path
         self._generic: dict[str, Item] = {}
         self._rejected: list[RejectedInput] = []
         self._applied = 0
@@ -202,14 +201,14 @@ class StateCache(CacheQueries):
     @property
     def history(self) -> HistoryStore:
         """The interaction-history store (R4, R6, R7)."""
-        store = self._data[self._exported["history"][0]].parts[0]
+        store = self._data[self._exported["history"]].parts[0]
         assert isinstance(store, HistoryStore)
         return store
 
     @property
     def assistance_requests(self) -> IdSetView:
         """The current agent-assistance request ids (R5)."""
-        return IdSetView(self._data[self._exported["assistanceRequests"][0]].parts[0])
+        return IdSetView(self._data[self._exported["assistanceRequests"]].parts[0])
 
     @property
     def subscriptions(self) -> Subscriptions:
@@ -237,7 +236,7 @@ class StateCache(CacheQueries):
 
     def data_paths(self) -> list[str]:
         """Paths holding data of a table type other than the seeded ones, sorted (``subscriptionData``)."""
-        exported = {p for p, _ in self._exported.values()}
+        exported = set(self._exported.values())
         return sorted(p for p in self._data if p not in exported)
 
     def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None:
@@ -348,7 +347,7 @@ class StateCache(CacheQueries):
         if clears:
             data = self._data.get(path)
             if data is not None:
-                if path in {p for p, _ in self._exported.values()}:
+                if path in self._exported.values():
                     data.reset()
                 else:
                     del self._data[path]
@@ -359,14 +358,11 @@ class StateCache(CacheQueries):
         if type(method) is not str or type(path) is not str or type(status) is not int:
             return self._reject(original, "an exchange needs a string method, a string path and an integer status",
                                 journal)
-        url_path = _url_path(path)
+        bare = url_path(path)
         cause = f"{method} {status}"
-        sub_path = None
-        if method in ("PUT", "DELETE"):
-            m = _SUBSCRIPTION_PATH.search(url_path)
-            if m is not None:
-                sub_path = unquote(m.group(1))
-                self._see(sub_path, cause, journal)
+        sub_path = subscription_path(bare) if method in ("PUT", "DELETE") else None
+        if sub_path is not None:
+            self._see(sub_path, cause, journal)
         if status == 401:
             error = _response_error(status, response)
             if not self._subs.session_ended:
@@ -389,7 +385,7 @@ class StateCache(CacheQueries):
             elif status == 410:
                 self._lifecycle(sub_path, Input.GONE, cause, journal, None, _response_error(status, response))
             return None
-        if method == "GET" and status == 200 and _MESSAGES_PATH.search(url_path) and response is not None:
+        if method == "GET" and status == 200 and response is not None and is_messages_path(bare):
             if type(response) is not list:
                 return self._reject(original, "a messages GET with 200 must answer a JSON array of messages",
                                     journal)
@@ -444,12 +440,4 @@ def _json_copy(value: Any) -> Any:
         return copy.deepcopy(value)
     except RecursionError:
         return "<value nested too deeply to keep>"
-
-
-def _url_path(path: str) -> str:
-    """The path part of a request path or URL, without query or fragment (no parsing that can fail)."""
-    if "://" in path:
-        rest = path.split("://", 1)[1]
-        path = "/" + rest.split("/", 1)[1] if "/" in rest else "/"
-    return path.split("?", 1)[0].split("#", 1)[0]
 

@@ -16,16 +16,16 @@ import contextlib
 import enum
 import json
 import os
-import re
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 from urllib.parse import unquote, urlsplit
 
 import attrs
 
+from ._paths import is_messages_path
+
 __all__ = ["InputKind", "LogInput", "decode_json", "har_entries", "read_log", "read_stream", "sse_messages"]
 
-_MESSAGES_PATH = re.compile(r"/icws/[^/]+/messaging/messages$")
 
 try:  # orjson is an optional extra; both parse the same JSON into the same Python values.
     import orjson as _orjson
@@ -203,7 +203,7 @@ def _har_entry(i: int, entry: Any) -> LogInput:
     assert type(response) is dict
     content = response.get("content")
     text = content.get("text") if type(content) is dict else None
-    is_messages = method == "GET" and status == 200 and _MESSAGES_PATH.search(path) is not None
+    is_messages = method == "GET" and status == 200 and is_messages_path(path)
     if type(text) is str and type(content) is dict and str(content.get("encoding", "")).lower() == "base64":
         try:
             text = base64.b64decode(text, validate=True).decode("utf-8")

@@ -6,7 +6,10 @@ except the request helpers (`put`, `delete`, `request`), which report an HTTP ou
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any, TypeVar
+
+import pytest
 
 from icws_state import Changes, Event, StateCache
 
@@ -24,6 +27,10 @@ SMESSAGES = PREFIX + "status:statusMessagesMessage"
 DETAILS = PREFIX + "interactions.assistance:assistanceRequestDetailsMessage"
 DIRECTORY = PREFIX + "directories:directoryMessage"
 GENERIC_STATE = PREFIX + "messaging:subscriptionStateMessage"
+
+#: The spec's worked logs (``shared/spec/conformance`` beside the repository), the contract every test may use.
+CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "conformance"
+needs_conformance = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason=f"conformance logs not found at {CONFORMANCE}")
 
 HISTORY_PATH = "interaction-history"
 ASSIST_PATH = "interactions/agent-assistance"

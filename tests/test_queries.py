@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Callable
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any, TypeVar, cast
 
-import pytest
+from helpers import CONFORMANCE, needs_conformance
 
 from icws_state import (
     AssistanceRequestState,
@@ -26,7 +24,7 @@ from icws_state import (
     SubscriptionState,
     replay,
 )
-from icws_state._queries import CacheQueries, QueueContents
+from icws_state._queries import QueueContents
 from icws_state._views import (
     AssistanceParticipant,
     HistoryItem,
@@ -44,28 +42,12 @@ CATALOGUE = "urn:inin.com:status:statusMessagesMessage"
 DETAILS = "urn:inin.com:interactions.assistance:assistanceRequestDetailsMessage"
 
 
-class Cache(StateCache, CacheQueries):
-    """StateCache with the query mixin, until the lead makes it a base of StateCache itself."""
 
 
-def _conformance_dir() -> Path | None:
-    here = Path(__file__).resolve().parent
-    candidates = (os.environ.get("ICWS_CONFORMANCE"), here / "conformance",
-                  here.parent / "spec" / "conformance", here.parents[1] / "shared" / "spec" / "conformance")
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "08-queues.jsonl").is_file():
-            return Path(candidate)
-    return None
-
-
-CONFORMANCE = _conformance_dir()
-needs_conformance = pytest.mark.skipif(CONFORMANCE is None, reason="conformance logs not found")
-
-
-def replay_watching(name: str, look: Callable[[Cache], Any]) -> tuple[Cache, dict[int, Any]]:
+def replay_watching(name: str, look: Callable[[StateCache], Any]) -> tuple[StateCache, dict[int, Any]]:
     """Replay a conformance log into a `Cache`, recording ``look(cache)`` after every line."""
     assert CONFORMANCE is not None
-    cache = Cache()
+    cache = StateCache()
     seen: dict[int, Any] = {}
 
     def on_input(entry: LogInput, _changes: object) -> None:
@@ -109,7 +91,7 @@ def test_queue_contents_at_the_end_of_log_08() -> None:
 
 @needs_conformance
 def test_queue_contents_line_by_line_in_log_08() -> None:
-    def look(c: Cache) -> tuple[list[str], QueueInteraction | None, dict[str, Any] | None]:
+    def look(c: StateCache) -> tuple[list[str], QueueInteraction | None, dict[str, Any] | None]:
         q2 = c.queue("q2")
         q1 = c.queue("q1")
         return (c.queue_ids(), None if q1 is None else q1.interaction("i1"),
@@ -129,7 +111,7 @@ def test_queue_contents_line_by_line_in_log_08() -> None:
 def test_a_queue_contents_object_is_live_and_reads_empty_once_cleared() -> None:
     kept: dict[str, QueueContents] = {}
 
-    def look(c: Cache) -> int:
+    def look(c: StateCache) -> int:
         q = c.queue("q2")
         if q is not None:
             kept.setdefault("q2", q)
@@ -148,7 +130,7 @@ def test_a_queue_contents_object_is_live_and_reads_empty_once_cleared() -> None:
 # ----------------------------------------------------------------------------------------------------
 @needs_conformance
 def test_user_status_joined_with_the_catalogue_line_by_line_in_log_09() -> None:
-    def look(c: Cache) -> tuple[dict[str, UserPresence], dict[str, list[str]], dict[str, StatusMessage]]:
+    def look(c: StateCache) -> tuple[dict[str, UserPresence], dict[str, list[str]], dict[str, StatusMessage]]:
         return c.user_statuses(), c.users_by_status(), c.status_messages()
 
     cache, seen = replay_watching("09-statuses.jsonl", look)
@@ -189,7 +171,7 @@ def test_user_status_joined_with_the_catalogue_line_by_line_in_log_09() -> None:
 
 
 def test_status_queries_on_an_empty_cache() -> None:
-    cache = Cache()
+    cache = StateCache()
     assert cache.user_statuses() == {} and cache.users_by_status() == {} and cache.status_messages() == {}
     assert cache.user_status("u1") is None and cache.status_message("Away") is None
     assert cache.queue_ids() == [] and cache.assistance_request_ids() == []
@@ -197,7 +179,7 @@ def test_status_queries_on_an_empty_cache() -> None:
 
 
 def test_users_without_a_status_id_are_left_out_of_users_by_status() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": USERS, "isDelta": False, "userStatusList": [
         {"userId": "b", "statusId": "Away"}, {"userId": "a", "statusId": "Away"}, {"userId": "c"}]})
     assert cache.users_by_status() == {"Away": ["a", "b"]}
@@ -248,7 +230,7 @@ def test_assistance_request_line_by_line_in_log_10() -> None:
 # History
 # ----------------------------------------------------------------------------------------------------
 def test_history_queries_follow_r6_order_and_build_typed_items() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": HISTORY, "isDelta": False, "interactionHistory": [
         {"interactionId": "b", "initiationTime": "2026-11-22T11:00:00Z", "direction": 2},
         {"interactionId": "a", "initiationTime": "2026-11-22T12:00:00+02:00", "remoteName": "Ana"},
@@ -289,7 +271,7 @@ def _events(cache: StateCache, message: dict[str, Any]) -> list[Event]:
 
 
 def test_queue_interaction_events_added_changed_removed() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": QUEUE, "isDelta": False, "subscriptionId": "q1", "interactionsAdded": [
         {"interactionId": "i1", "attributes": {"Eic_State": "A", "Eic_RemoteName": "Ana"}},
         {"interactionId": "i2", "attributes": {"Eic_State": "C"}}]})
@@ -315,7 +297,7 @@ def test_queue_interaction_events_added_changed_removed() -> None:
 
 
 def test_status_message_events_added_changed_removed() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": CATALOGUE, "isDelta": False, "statusMessagesAdded": [
         {"statusId": "Away", "messageText": "Away", "iconUri": "/a.png"},
         {"statusId": "Gone", "messageText": "G"}]})
@@ -337,7 +319,7 @@ def test_status_message_events_added_changed_removed() -> None:
 
 
 def test_user_status_events_added_and_changed_and_full_replace() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": USERS, "isDelta": False, "userStatusList": [
         {"userId": "u1", "statusId": "Available", "until": {"untilDateTime": "20261122T170000Z"}}]})
     got = _events(cache, {"__type": USERS, "isDelta": True, "userStatusList": [
@@ -357,7 +339,7 @@ def test_user_status_events_added_and_changed_and_full_replace() -> None:
 
 
 def test_assistance_details_events_participants_messages_and_scalars() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": DETAILS, "isDelta": False, "assistanceId": "a1", "interactionId": "i9", "state": 0,
                  "participantsAdded": [{"userId": "ag1", "displayName": "Agent One", "action": 1}],
                  "messagesAdded": [{"text": "help?", "participantId": "ag1"}]})

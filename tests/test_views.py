@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 from datetime import UTC, datetime, timedelta, timezone
-from pathlib import Path
 from typing import Any
 
 import attrs
 import cattrs
 import pytest
+from helpers import CONFORMANCE, needs_conformance
 
 from icws_state import (
     AssistanceRequestState,
@@ -21,7 +20,6 @@ from icws_state import (
     replay,
 )
 from icws_state import _queries as queries
-from icws_state._queries import CacheQueries
 from icws_state._views import (
     AssistanceMessage,
     AssistanceParticipant,
@@ -39,22 +37,6 @@ HISTORY = "urn:inin.com:interactions:historyMessage"
 DETAILS = "urn:inin.com:interactions.assistance:assistanceRequestDetailsMessage"
 
 
-class Cache(StateCache, CacheQueries):
-    """StateCache with the query mixin, until the lead makes it a base of StateCache itself."""
-
-
-def _conformance_dir() -> Path | None:
-    here = Path(__file__).resolve().parent
-    candidates = (os.environ.get("ICWS_CONFORMANCE"), here / "conformance",
-                  here.parent / "spec" / "conformance", here.parents[1] / "shared" / "spec" / "conformance")
-    for candidate in candidates:
-        if candidate and (Path(candidate) / "10-assistance-details.jsonl").is_file():
-            return Path(candidate)
-    return None
-
-
-CONFORMANCE = _conformance_dir()
-needs_conformance = pytest.mark.skipif(CONFORMANCE is None, reason="conformance logs not found")
 
 
 # ----------------------------------------------------------------------------------------------------
@@ -251,7 +233,7 @@ def test_each_converter_is_independent() -> None:
 # Views are built on demand from the cache, and are values
 # ----------------------------------------------------------------------------------------------------
 def test_a_view_is_a_value_taken_when_asked_the_cache_moves_on_without_it() -> None:
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": HISTORY, "isDelta": False, "interactionHistory": [
         {"interactionId": "1", "initiationTime": "2026-11-22T10:00:00Z", "remoteName": "Ana"}]})
     before = cache.history_item("1")
@@ -272,7 +254,7 @@ def test_applying_messages_builds_no_view(monkeypatch: pytest.MonkeyPatch) -> No
         return to_view(raw, cls)
 
     monkeypatch.setattr(queries, "to_view", counting)
-    cache = Cache()
+    cache = StateCache()
     cache.apply({"__type": HISTORY, "isDelta": False, "interactionHistory": [{"interactionId": "1"}]})
     cache.apply({"__type": DETAILS, "isDelta": False, "assistanceId": "a1", "state": 1,
                  "participantsAdded": [{"userId": "u"}]})
@@ -285,7 +267,7 @@ def test_applying_messages_builds_no_view(monkeypatch: pytest.MonkeyPatch) -> No
 def test_conformance_10_enum_out_of_range_and_aware_times_through_the_cache() -> None:
     assert CONFORMANCE is not None
     seen: dict[int | None, AssistanceRequest | None] = {}
-    cache = Cache()
+    cache = StateCache()
 
     def look(entry: LogInput, _changes: object) -> None:
         seen[entry.line] = cache.assistance_request("a1")
