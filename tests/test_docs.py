@@ -142,3 +142,15 @@ def test_doctest_fences() -> None:
     assert fence(text) == (
         "Summary.\n\n```pycon\n>>> x = [1]\n>>> x\n[1]\n```\n\nMore text:\n\n    >>> indented"
     )
+
+
+def test_readme_code_runs(monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's examples are the first code a user copies: they run as written, from the repository root."""
+    blocks = python_blocks(ROOT / "README.md")
+    assert len(blocks) >= 2
+    monkeypatch.chdir(ROOT)
+    namespace: dict[str, Any] = {"__name__": "readme"}
+    for line, code in blocks:
+        exec(compile(code, f"README.md:{line}", "exec"), namespace)
+    namespace["test_agent_day"]()  # the replay-test example passes against the shipped golden file
+    assert "new: 1001" in capsys.readouterr().out
