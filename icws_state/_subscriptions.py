@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import copy
 import enum
+from types import MappingProxyType
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -166,9 +167,11 @@ class _Record:
 
 def _view(path: str, fields: tuple[Any, ...], transitions: list[Transition]) -> Subscription:
     state, closed, resync_needed, stale, gone, error, parameters = fields
+    # Read-only wrappers: the record replaces these dicts but never changes one in place, and neither may a caller.
     return Subscription(
         path=path, state=state, closed=closed, resync_needed=resync_needed, stale=stale, gone=gone,
-        error=error, parameters=parameters, transitions=tuple(transitions),
+        error=None if error is None else MappingProxyType(error), parameters=MappingProxyType(parameters),
+        transitions=tuple(transitions),
     )
 
 
