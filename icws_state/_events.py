@@ -233,6 +233,11 @@ class Changes(Sequence[Event]):
     def __repr__(self) -> str:
         return f"Changes({self._all()!r})"
 
+    def notices(self) -> Iterator[Event]:
+        """Only the subscription, session, anomaly and rejection events, which the cache builds as they happen;
+        item events are not built. For consumers that follow the lifecycle of a long log (reports)."""
+        return (rec[1] for rec in self._journal if rec[0] == J_EVENT)
+
     def of_type(self, *types: type[Event]) -> list[Event]:
         """The events that are instances of any of ``types``."""
         return [e for e in self._all() if isinstance(e, types)]

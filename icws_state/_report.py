@@ -23,7 +23,7 @@ from typing import Any
 import attrs
 
 from ._cache import StateCache
-from ._events import J_EVENT, Anomaly, Changes, Rejected, SessionChanged, SubscriptionChanged
+from ._events import Anomaly, Changes, Rejected, SessionChanged, SubscriptionChanged
 from ._logs import LogInput
 from ._replay import replay
 from ._summary import summarize
@@ -137,10 +137,7 @@ class _Collector:
         if entry.at is not None:
             b.at_first = b.at_first or entry.at
             b.at_last = entry.at
-        for rec in changes._journal:  # only the prebuilt events: item events are never needed here
-            if rec[0] != J_EVENT:
-                continue
-            event = rec[1]
+        for event in changes.notices():  # item events are never needed here, so never built
             if isinstance(event, SubscriptionChanged):
                 a = event.after
                 name = a.state.name.lower()

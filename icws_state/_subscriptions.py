@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import copy
 import enum
-from types import MappingProxyType
 from collections.abc import Iterator, Mapping
+from types import MappingProxyType
 from typing import Any
 
 import attrs
