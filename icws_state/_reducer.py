@@ -258,7 +258,7 @@ class RowEngine:
         """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
         skip = self._not_scalars
         old = data.properties
-        if not full and all(p in skip for p in msg):
+        if not full and msg.keys() <= skip:
             return
         new = {} if full else dict(old)
         for p, v in msg.items():

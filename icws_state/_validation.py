@@ -143,7 +143,6 @@ class Validator:
             checks.append((name, self._scalar_check(name, kind, name in row.nullable), name in row.required))
         self._checks = tuple(checks)
         self._scan_scalars = row.keeps_properties
-        self._known = frozenset(name for name, _, _ in checks) | {"__type", "isDelta"}
 
         self.validate = self._compile()
 
@@ -157,7 +156,7 @@ class Validator:
 
     def _compile(self) -> Callable[[dict[str, Any]], str | None]:
         checks, flag = self._checks, self._flag
-        scan, known = self._scan_scalars, self._known
+        scan = self._scan_scalars
 
         def validate(message: dict[str, Any]) -> str | None:
             flag[0] = False
@@ -171,11 +170,10 @@ class Validator:
                 reason = check(value)
                 if reason is not None:
                     return reason
-            if scan and not flag[0]:
-                for name, value in message.items():
-                    if value is None and name not in known:
-                        flag[0] = True
-                        break
+            # A known property cannot be null here (its check would have failed), so any null is an unknown
+            # scalar's: R3 gives it a meaning the merge must act on.
+            if scan and not flag[0] and None in message.values():
+                flag[0] = True
             return None
 
         return validate
