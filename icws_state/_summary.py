@@ -46,8 +46,9 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
     if rejected:
         lines.append(f"rejected inputs: {stats['rejected']}; first {min(first_reasons, len(rejected))}:")
         for r in rejected[:first_reasons]:
-            where = f"{r['source']}:" if r.get("source") else ""
-            lines.append(f"  {where}line {r['line']}: {r['reason']}")
+            source = f"{r['source']}:" if r.get("source") else ""
+            where = "given directly" if r["line"] is None else f"line {r['line']}"
+            lines.append(f"  {source}{where}: {r['reason']}")
     return "\n".join(lines) + "\n"
 
 
@@ -75,15 +76,19 @@ def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
             ident = "interactionId" if key == "history" else "line"
             ma = {json.dumps(x.get(ident)): x for x in va if isinstance(x, dict)}
             mb = {json.dumps(x.get(ident)): x for x in vb if isinstance(x, dict)}
+            part: list[str] = []
             for k in sorted(set(ma) | set(mb)):
                 if k not in ma:
-                    out.append(f"+ {key}[{k}]: {_short(mb[k])}")
+                    part.append(f"+ {key}[{k}]: {_short(mb[k])}")
                 elif k not in mb:
-                    out.append(f"- {key}[{k}]: {_short(ma[k])}")
+                    part.append(f"- {key}[{k}]: {_short(ma[k])}")
                 elif ma[k] != mb[k]:
-                    out.append(f"~ {key}[{k}]: {_short(ma[k])} -> {_short(mb[k])}")
-            if not out or len(va) != len(vb):
-                out.append(f"~ {key}: {len(va)} entries -> {len(vb)} entries")
+                    part.append(f"~ {key}[{k}]: {_short(ma[k])} -> {_short(mb[k])}")
+            if not part:  # same entries, another order (or entries without an id)
+                part.append(f"~ {key}: same entries by {ident}, in another order or with duplicates")
+            if len(va) != len(vb):
+                part.append(f"~ {key}: {len(va)} entries -> {len(vb)} entries")
+            out += part
         else:
             out.append(f"~ {key}: {_short(va)} -> {_short(vb)}")
     return out
