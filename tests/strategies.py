@@ -20,6 +20,12 @@ from datetime import datetime, timedelta
 from typing import Any
 from urllib.parse import quote, urlsplit
 
+from helpers import ALIST as ASSIST_LIST
+from helpers import ASTATE as ASSIST_STATE
+from helpers import DETAILS, HISTORY, QUEUE
+from helpers import QSTATE as QUEUE_STATE
+from helpers import SMESSAGES as STATUS_MESSAGES
+from helpers import USTATUS as USER_STATUS
 from hypothesis import strategies as st
 
 from icws_state import StateCache
@@ -64,15 +70,6 @@ Message = dict[str, Any]
 #: status, body, response)).
 Step = tuple[str, Any]
 
-_P = "urn:inin.com:"
-HISTORY = _P + "interactions:historyMessage"
-ASSIST_LIST = _P + "interactions.assistance:assistanceRequestListMessage"
-ASSIST_STATE = _P + "interactions.assistance:assistanceRequestSubscriptionStateMessage"
-QUEUE = _P + "queues:queueContentsMessage"
-QUEUE_STATE = _P + "queues:queueSubscriptionStateMessage"
-USER_STATUS = _P + "status:userStatusMessage"
-STATUS_MESSAGES = _P + "status:statusMessagesMessage"
-DETAILS = _P + "interactions.assistance:assistanceRequestDetailsMessage"
 KNOWN_TYPES = (HISTORY, ASSIST_LIST, ASSIST_STATE, QUEUE, QUEUE_STATE, USER_STATUS, STATUS_MESSAGES, DETAILS)
 
 # Property kinds of the spec's tables.
