@@ -11,7 +11,6 @@ import json
 import os
 import sys
 import time
-from collections import Counter
 from collections.abc import Sequence
 from typing import Any, TextIO
 
@@ -165,10 +164,6 @@ def main(argv: Sequence[str] | None = None) -> int:
     if handler is not None:
         return int(handler(args, out, err))
     return EXIT_USAGE  # pragma: no cover - argparse requires a command
-
-
-def _counts(snapshot: dict[str, Any]) -> Counter[str]:  # pragma: no cover - helper for extensions
-    return Counter(s["state"] for s in snapshot.get("subscriptions", {}).values())
 
 
 if __name__ == "__main__":  # pragma: no cover

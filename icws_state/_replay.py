@@ -8,7 +8,7 @@ point: a message to ``apply``, an array to ``apply_batch``, an exchange to ``rec
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from ._cache import StateCache
@@ -74,9 +74,3 @@ def replay(
                 on_input(entry, changes)
     return cache
 
-
-def replay_inputs(cache: StateCache, inputs: Iterable[LogInput], source: str | None = None) -> StateCache:
-    """Replay already-read inputs (from `read_stream`, say) into ``cache``."""
-    for entry in inputs:
-        feed(cache, entry, source)
-    return cache

@@ -51,9 +51,6 @@ class KeyedStore(Mapping[str, Mapping[str, Any]]):
             yield k, self._items[k]
 
     # -- engine side -------------------------------------------------------------------------------------------
-    def get_raw(self, key: str) -> Item | None:
-        return self._items.get(key)
-
     def put(self, key: str, old: Item | None, new: Item) -> None:
         self._items[key] = new
 

@@ -197,14 +197,6 @@ class Subscriptions(Mapping[str, Subscription]):
         return len(self._records)
 
     # -- the engine's side -------------------------------------------------------------------------------------
-    def record(self, path: str) -> _Record | None:
-        return self._records.get(path)
-
-    def accepts(self, path: str) -> bool:
-        """Whether a message for ``path`` may be applied: its record is open, or it is unseen and the session live."""
-        rec = self._records.get(path)
-        return not self.session_ended if rec is None else not rec.closed
-
     def see(self, path: str) -> tuple[_Record, bool]:
         """The record of ``path``, made on first sight (closed while the session has ended); and whether it is new."""
         rec = self._records.get(path)
