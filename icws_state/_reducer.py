@@ -25,7 +25,7 @@ from ._events import (
     J_REPLACED,
 )
 from ._history import HistoryStore
-from ._schema import RESERVED, Collection, Row
+from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedStore
 from ._validation import Validator, key_getter
 
@@ -130,6 +130,40 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
     return apply
 
 
+def _id_set_ops(s: IdSet) -> Callable[[set[str], Item, Journal | None, str], None]:
+    """The applier of one id set (R5): its added ids, then its removed ones (so an id in both ends up removed).
+    ``journal`` is None for a full message, which has emptied the set first."""
+    name, add_src, remove_src = s.name, s.added, s.removed
+
+    def apply(ids: set[str], msg: Item, journal: Journal | None, path: str) -> None:
+        added, removed = msg.get(add_src), msg.get(remove_src)
+        if journal is None:
+            if added:
+                ids.update(added)
+            if removed:
+                ids.difference_update(removed)
+            return
+        if added:
+            for x in added:
+                if x not in ids:
+                    ids.add(x)
+                    journal.append((J_ADDED, path, name, x, x))
+        if removed:
+            for x in removed:
+                if x in ids:
+                    ids.discard(x)
+                    journal.append((J_REMOVED, path, name, x, x))
+
+    return apply
+
+
+def _evict(store: KeyedStore, bound: Any, journal: Journal, path: str, name: str) -> None:
+    """R7: after a message, drop the items that sort first until the PUT's bound remains (when it has one)."""
+    if type(bound) is int and bound >= 0 and len(store._items) > bound:
+        for k, old in store.evict_to(bound):
+            journal.append((J_EVICTED, path, name, k, old))
+
+
 class RowEngine:
     """One row of the schema, compiled: its validator, how it finds its path, and how it merges (R2-R5, R12-R15)."""
 
@@ -146,7 +180,7 @@ class RowEngine:
         self._paths: dict[str, str] = {}
         self._collections = [(i, _collection_ops(c)) for i, c in enumerate(row.collections)]
         n = len(row.collections)
-        self._id_sets = [(n + i, s.name, s.added, s.removed) for i, s in enumerate(row.id_sets)]
+        self._id_sets = [(n + i, _id_set_ops(s)) for i, s in enumerate(row.id_sets)]
         m = n + len(row.id_sets)
         self._appends = [(m + i, a.name, a.source) for i, a in enumerate(row.appends)]
         self._bounds = [(i, c.name, c.bound_parameter) for i, c in enumerate(row.collections) if c.bound_parameter]
@@ -161,6 +195,7 @@ class RowEngine:
             self._bound0 = self._bounds[0] if self._bounds else None
             self.apply = self._apply_collection  # type: ignore[method-assign]
         elif single and row.id_sets:
+            self._id_ops0 = self._id_sets[0][1]
             self.apply = self._apply_id_set  # type: ignore[method-assign]
 
     def path_of(self, message: Item) -> str:
@@ -188,18 +223,8 @@ class RowEngine:
         parts = data.parts
         for i, ops in self._collections:
             ops(parts[i], msg, items_journal, path, nulls)
-        for i, name, add_src, remove_src in self._id_sets:
-            ids: set[str] = parts[i]
-            for x in msg.get(add_src, ()):
-                if x not in ids:
-                    ids.add(x)
-                    if items_journal is not None:
-                        items_journal.append((J_ADDED, path, name, x, x))
-            for x in msg.get(remove_src, ()):
-                if x in ids:
-                    ids.discard(x)
-                    if items_journal is not None:
-                        items_journal.append((J_REMOVED, path, name, x, x))
+        for i, id_ops in self._id_sets:
+            id_ops(parts[i], msg, items_journal, path)
         for i, name, src in self._appends:
             items = msg.get(src)
             if items:
@@ -210,10 +235,7 @@ class RowEngine:
         if self._keeps_properties:
             self._apply_scalars(data, msg, full, items_journal, path)
         for i, name, param in self._bounds:
-            bound = parameters.get(param)
-            if type(bound) is int and bound >= 0:
-                for k, old in parts[i].evict_to(bound):
-                    journal.append((J_EVICTED, path, name, k, old))
+            _evict(parts[i], parameters.get(param), journal, path, name)
 
     def _apply_collection(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
                           parameters: Item) -> None:
@@ -225,34 +247,16 @@ class RowEngine:
             self._ops0(data.parts[0], msg, journal, path, self._flag[0])
         if self._bound0 is not None:
             _, name, param = self._bound0
-            bound = parameters.get(param)
-            if type(bound) is int and bound >= 0 and len(data.parts[0]._items) > bound:
-                for k, old in data.parts[0].evict_to(bound):
-                    journal.append((J_EVICTED, path, name, k, old))
+            _evict(data.parts[0], parameters.get(param), journal, path, name)
 
     def _apply_id_set(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
                       parameters: Item) -> None:
-        ids: set[str] = data.parts[0]
-        _, name, add_src, remove_src = self._id_sets[0]
-        added, removed = msg.get(add_src), msg.get(remove_src)
         if full:
-            ids.clear()
+            data.reset()
             journal.append((J_REPLACED, path, self.type))
-            if added:
-                ids.update(added)
-            if removed:
-                ids.difference_update(removed)
-            return
-        if added:
-            for x in added:
-                if x not in ids:
-                    ids.add(x)
-                    journal.append((J_ADDED, path, name, x, x))
-        if removed:
-            for x in removed:
-                if x in ids:
-                    ids.discard(x)
-                    journal.append((J_REMOVED, path, name, x, x))
+            self._id_ops0(data.parts[0], msg, None, path)
+        else:
+            self._id_ops0(data.parts[0], msg, journal, path)
 
     def _apply_scalars(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str) -> None:
         """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
