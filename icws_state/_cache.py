@@ -116,7 +116,11 @@ class StateCache(CacheQueries):
     # Inputs
     # ------------------------------------------------------------------------------------------------------------
     def apply(self, message: Any) -> Changes:
-        """Apply one raw message (a decoded JSON value) and return the events it caused."""
+        """Apply one raw message (a decoded JSON value) and return the events it caused.
+
+        The cache copies the message's items but keeps the values nested inside them (lists, objects) by
+        reference, as a decoder hands them over: do not change a message after applying it.
+        """
         if self._dispatching:
             raise ReentrantCall("a listener may read the cache but not feed it")
         journal: list[tuple[Any, ...]] = []
