@@ -23,6 +23,7 @@ from typing import Any
 import attrs
 
 from ._cache import StateCache
+from ._datetimes import parse_datetime
 from ._events import Anomaly, Changes, Rejected, SessionChanged, SubscriptionChanged
 from ._logs import LogInput
 from ._replay import replay
@@ -273,7 +274,7 @@ def _bucket_label(b: Bucket) -> str:
     return where
 
 
-def _bands(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[str], int]:
+def _bands(data: ReportData, y0: int, edges: list[float]) -> tuple[list[str], int]:
     parts: list[str] = []
     final = data.snapshot["subscriptions"]
     paths = sorted(final)
@@ -303,7 +304,7 @@ def _bands(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[
                 continue
             worst, closed, stale = key
             state = _STATES[worst]
-            x, w = xs[start], bw * (end - start)
+            x, w = edges[start], edges[end] - edges[start]
             first, last = data.buckets[start], data.buckets[end - 1]
             flags = "".join(f", {n}" for n, on in (("closed", closed), ("stale", stale)) if on)
             run_label = (
@@ -333,7 +334,7 @@ def _bands(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[
     return parts, y
 
 
-def _markers(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[str], int]:
+def _markers(data: ReportData, y0: int, edges: list[float]) -> tuple[list[str], int]:
     parts = [f'<text class="section" x="8" y="{y0 + 12}">Events</text>']
     y = y0 + 20
     rows = (
@@ -349,7 +350,7 @@ def _markers(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[lis
         for i, b in enumerate(data.buckets):
             n = getattr(b, attr)
             if n:
-                cx = xs[i] + bw / 2
+                cx = (edges[i] + edges[i + 1]) / 2
                 r = min(6.0, 3.0 + n**0.5)
                 parts.append(
                     f'<circle class="marker" data-count="{n}" cx="{_num(cx)}" cy="{y + 7}" r="{_num(r)}"'
@@ -360,23 +361,27 @@ def _markers(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[lis
     return parts, y
 
 
-def _rate(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[str], int]:
+def _rate(data: ReportData, y0: int, edges: list[float], timed: bool) -> tuple[list[str], int]:
+    """Messages per column; on a time axis, per unit of width (a rate), since columns then differ in width."""
     height = 70
-    top = max((b.messages for b in data.buckets), default=0)
+    widths = [max(edges[i + 1] - edges[i], 1.0) for i in range(len(data.buckets))]
+    values = [b.messages / w if timed else float(b.messages) for b, w in zip(data.buckets, widths, strict=True)]
+    top = max(values, default=0.0)
+    most = max((b.messages for b in data.buckets), default=0)
     width = data.buckets[0].last - data.buckets[0].first + 1 if data.buckets else 1
-    per = "input" if width == 1 else f"{width} inputs"
+    per = "recorded time" if timed else "input" if width == 1 else f"{width} inputs"
     parts = [
         f'<text class="section" x="8" y="{y0 + 12}">Messages</text>',
-        f'<text x="{_LEFT - 8}" y="{y0 + 30}" text-anchor="end">per {_e(per)}</text>',
-        f'<text x="{_LEFT - 8}" y="{y0 + 44}" text-anchor="end">max {top}</text>',
-        f'<g class="rate" id="message-rate" data-max="{top}">',
+        f'<text x="{_LEFT - 8}" y="{y0 + 30}" text-anchor="end">{"rate over" if timed else "per"} {_e(per)}</text>',
+        f'<text x="{_LEFT - 8}" y="{y0 + 44}" text-anchor="end">max {most} in a column</text>',
+        f'<g class="rate" id="message-rate" data-max="{most}">',
     ]
     base = y0 + 20 + height
     for i, b in enumerate(data.buckets):
         if b.messages and top:
-            h = height * b.messages / top
+            h = height * values[i] / top
             parts.append(
-                f'<rect x="{_num(xs[i])}" y="{_num(base - h)}" width="{_num(max(bw - 0.5, 0.5))}"'
+                f'<rect x="{_num(edges[i])}" y="{_num(base - h)}" width="{_num(max(widths[i] - 0.5, 0.5))}"'
                 f' height="{_num(h)}" fill="#1f6fb2" data-messages="{b.messages}">'
                 f"<title>{_e(f'{b.messages} messages: {_bucket_label(b)}')}</title></rect>"
             )
@@ -384,7 +389,50 @@ def _rate(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[s
     return parts, base + 10
 
 
-def _sizes(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[str], int, list[str]]:
+def _known_times(buckets: list[Bucket]) -> list[str | None]:
+    """The recorded time at the start of each column: the last ``at`` at or before it (messages carry none)."""
+    known: list[str | None] = []
+    last: str | None = None
+    for b in buckets:
+        last = b.at_first or last
+        known.append(last)
+        last = b.at_last or last
+    return known
+
+
+def _edges(data: ReportData) -> tuple[list[float], bool]:
+    """Column edges (one more than columns) across the plot, and whether they follow recorded time.
+
+    Section 4 of the spec: a log's time is its exchanges' ``at`` or its HAR entries' ``startedDateTime``; columns
+    before the first recorded time start at it, and a log with fewer than two distinct times (or none) is drawn
+    by input position instead.
+    """
+    n = max(len(data.buckets), 1)
+    even = [_LEFT + _PLOT * i / n for i in range(n + 1)]
+    seconds: list[float | None] = []
+    for text in [*_known_times(data.buckets), data.buckets[-1].at_last if data.buckets else None]:
+        try:
+            seconds.append(parse_datetime(text).timestamp() if text else None)
+        except ValueError:
+            seconds.append(None)
+    first = next((t for t in seconds if t is not None), None)
+    if first is None:
+        return even, False
+    points, current = [], first
+    for t in seconds:
+        current = max(current, t) if t is not None else current
+        points.append(current)
+    # The last column ends at its last recorded time; give it at least an average column's share so that the
+    # final state stays visible.
+    if len(points) > 2:
+        points[-1] = max(points[-1], points[-2] + (points[-2] - points[0]) / (len(points) - 2))
+    span = points[-1] - points[0]
+    if span <= 0:
+        return even, False
+    return [_LEFT + _PLOT * (t - points[0]) / span for t in points], True
+
+
+def _sizes(data: ReportData, y0: int, edges: list[float]) -> tuple[list[str], int, list[str]]:
     height = 90
     series = data.size_series
     top = max((v for b in data.buckets for v in b.sizes.values()), default=0)
@@ -402,7 +450,7 @@ def _sizes(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[
             if v is None:
                 continue
             yv = base - (height * v / top if top else 0)
-            points.append(f"{_num(xs[i] + bw / 2)},{_num(yv)}")
+            points.append(f"{_num((edges[i] + edges[i + 1]) / 2)},{_num(yv)}")
         final = data.buckets[-1].sizes.get(name, 0) if data.buckets else 0
         parts.append(
             f'<polyline class="size" data-series="{_e(name)}" data-final="{final}" fill="none"'
@@ -415,25 +463,26 @@ def _sizes(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[
     return parts, base + 10, legend
 
 
-def _axis(data: ReportData, y0: int, xs: list[float], bw: float) -> tuple[list[str], int]:
+def _axis(data: ReportData, y0: int, edges: list[float]) -> tuple[list[str], int]:
     parts: list[str] = []
     n = len(data.buckets)
     if not n:
         return parts, y0
-    picks = sorted({0, n // 4, n // 2, (3 * n) // 4, n - 1})
-    # The time under a tick is the last recorded time at or before it: messages carry none of their own.
-    known: list[str | None] = []
-    last: str | None = None
-    for b in data.buckets:
-        last = b.at_first or last
-        known.append(last)
-        last = b.at_last or last
+    # Ticks near five evenly spaced places of the plot (columns differ in width on a time axis), never crowded.
+    centres = [(edges[i] + edges[i + 1]) / 2 for i in range(n)]
+    picks: list[int] = []
+    for k in range(5):
+        target = _LEFT + _PLOT * k / 4
+        i = min(range(n), key=lambda j: abs(centres[j] - target))
+        if not picks or (i != picks[-1] and centres[i] - centres[picks[-1]] >= 110):
+            picks.append(i)
+    known = _known_times(data.buckets)
     first_day = next((t.split("T")[0] for t in known if t), None)
     if first_day:  # the day once, at the left; each tick shows its time of day
         parts.append(f'<text x="{_LEFT - 8}" y="{y0 + 30}" text-anchor="end">{_e(first_day)}</text>')
     for i in picks:
         b = data.buckets[i]
-        x = xs[i] + bw / 2
+        x = (edges[i] + edges[i + 1]) / 2
         parts.append(f'<line x1="{_num(x)}" x2="{_num(x)}" y1="{y0}" y2="{y0 + 5}" stroke="#9aa5ae"/>')
         anchor = "start" if i == 0 else "end" if i == n - 1 else "middle"
         parts.append(f'<text x="{_num(x)}" y="{y0 + 17}" text-anchor="{anchor}">line {b.first_line}</text>')
@@ -463,9 +512,7 @@ def _table(rows: list[list[str]], head: list[str], table_id: str, count: int, ro
 
 def render(data: ReportData) -> str:
     """The HTML page for already-collected ``data``."""
-    n = max(len(data.buckets), 1)
-    bw = _PLOT / n
-    xs = [_LEFT + i * bw for i in range(n)]
+    edges, timed = _edges(data)
     defs = (
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
         'patternTransform="rotate(45)"><rect width="2.2" height="6" fill="#ffffff" fill-opacity="0.55"/>'
@@ -473,19 +520,20 @@ def render(data: ReportData) -> str:
     )
     svg: list[str] = []
     y = 6
-    part, y = _bands(data, y, xs, bw)
+    part, y = _bands(data, y, edges)
     svg += part
-    part, y = _markers(data, y + 6, xs, bw)
+    part, y = _markers(data, y + 6, edges)
     svg += part
-    part, y = _rate(data, y + 6, xs, bw)
+    part, y = _rate(data, y + 6, edges, timed)
     svg += part
-    part, y, legend = _sizes(data, y + 6, xs, bw)
+    part, y, legend = _sizes(data, y + 6, edges)
     svg += part
-    part, y = _axis(data, y, xs, bw)
+    part, y = _axis(data, y, edges)
     svg += part
     height = y + 8
     bucket_note = (
-        f"{len(data.buckets)} columns of {data.buckets[0].last - data.buckets[0].first + 1} input(s) each"
+        f"{len(data.buckets)} columns of {data.buckets[0].last - data.buckets[0].first + 1} input(s) each, "
+        + ("placed by recorded time" if timed else "placed by input position (the log records no times)")
         if data.buckets
         else "no inputs"
     )

@@ -13,7 +13,7 @@ import pytest
 
 from icws_state import replay
 from icws_state._cli import main
-from icws_state._report import MAX_BUCKETS, collect, render_report
+from icws_state._report import MAX_BUCKETS, _edges, collect, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 LIFECYCLE = Path("/work/shared/spec/conformance/03-lifecycle.jsonl")
@@ -214,3 +214,26 @@ def test_report_in_headless_chromium(lifecycle: Path, tmp_path: Path, monkeypatc
     assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     (ROOT / "docs" / "img").mkdir(parents=True, exist_ok=True)
     shutil.copy(shot, ROOT / "docs" / "img" / "report.png")
+
+
+def test_columns_follow_recorded_time_and_fall_back_to_position(tmp_path: Path) -> None:
+    """Section 4: a log with times is drawn over its time (a quiet hour is wide), one without over its inputs."""
+    put = {"method": "PUT", "path": "/icws/s/messaging/subscriptions/interactions/agent-assistance", "status": 204}
+    lines = [
+        {**put, "at": "2026-11-22T10:00:00Z"},
+        {**put, "at": "2026-11-22T10:00:01Z"},
+        {**put, "at": "2026-11-22T11:00:00Z"},
+    ]
+    timed = tmp_path / "timed.jsonl"
+    timed.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    edges, by_time = _edges(collect(timed))
+    assert by_time
+    # Three columns; the hour between the second (10:00:01) and third (11:00:00) inputs takes most of the width,
+    # and the last column keeps an average share so that the final state shows.
+    assert edges[2] - edges[1] > 0.6 * (edges[-1] - edges[0])
+    assert edges[3] - edges[2] > 0.2 * (edges[-1] - edges[0])
+    plain = tmp_path / "plain.jsonl"
+    plain.write_text("".join(json.dumps({k: v for k, v in x.items() if k != "at"}) + "\n" for x in lines))
+    edges, by_time = _edges(collect(plain))
+    assert not by_time
+    assert edges[1] - edges[0] == pytest.approx(edges[2] - edges[1])
