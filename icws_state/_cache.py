@@ -8,7 +8,6 @@ changes are complete. No clock, socket or thread is touched here.
 
 from __future__ import annotations
 
-import copy
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
@@ -27,6 +26,7 @@ from ._events import (
     SubscriptionChanged,
 )
 from ._history import HistoryStore
+from ._json import copy_json
 from ._paths import is_messages_path, subscription_path, url_path
 from ._queries import CacheQueries
 from ._reducer import PathData, RowEngine, apply_generic
@@ -434,14 +434,11 @@ class StateCache(CacheQueries):
 
 def _response_error(status: int, response: Any) -> dict[str, Any]:
     if type(response) is dict and type(response.get("message")) is str:
-        return copy.deepcopy(response)
+        copied: dict[str, Any] = copy_json(response)
+        return copied
     return {"message": f"HTTP {status}"}
 
 
 def _json_copy(value: Any) -> Any:
-    """A copy of a rejected value to keep; a value too deep to copy is kept as a note saying so."""
-    try:
-        return copy.deepcopy(value)
-    except RecursionError:
-        return "<value nested too deeply to keep>"
-
+    """A copy of a rejected value to keep: JSON containers copied at any depth, anything else as given."""
+    return copy_json(value)

@@ -91,7 +91,9 @@ def make_converter() -> cattrs.Converter:
     Primitive hooks are strict (``"no"`` is not a boolean) and come first: generated class hooks bind them.
     """
     conv = cattrs.Converter(forbid_extra_keys=False)
+    # Cached values are JSON already: passed through as they are, not walked (they may be deeply nested).
     conv.register_structure_hook(Any, lambda v, _: v)
+    conv.register_unstructure_hook(Any, lambda v: v)
 
     def strict_bool(v: Any, _: Any) -> bool:
         if type(v) is not bool:
@@ -168,8 +170,17 @@ def _path_json(cache: StateCache, path: str) -> dict[str, Any]:
 
 
 def dumps(snapshot: Mapping[str, Any]) -> bytes:
-    """Deterministic bytes for a snapshot: the same log always gives the same file."""
-    return (json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+    """Deterministic bytes for a snapshot: the same log always gives the same file.
+
+    Indented for people; a snapshot holding a value nested too deeply for the indenting encoder (which recurses in
+    Python) is written compact instead, by the C encoder, which goes deeper. Either way the same snapshot always
+    gives the same bytes.
+    """
+    try:
+        text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False, indent=2)
+    except RecursionError:
+        text = json.dumps(snapshot, sort_keys=True, ensure_ascii=False)
+    return (text + "\n").encode("utf-8")
 
 
 def from_snapshot(cache: StateCache, snapshot: Mapping[str, Any]) -> StateCache:
@@ -190,7 +201,7 @@ def from_snapshot(cache: StateCache, snapshot: Mapping[str, Any]) -> StateCache:
             state = SubscriptionState[f.state.upper()]
         except KeyError:
             raise SnapshotError(f"subscriptions.{path}.state: unknown state {f.state!r}") from None
-        subs.restore(path, {**attrs.asdict(f), "state": state})
+        subs.restore(path, {**attrs.asdict(f, recurse=False), "state": state})
     rows = {r.exported_as: r for r in cache.schema if r.exported_as is not None}
     seeded = {
         "history": (rows.get("history"), model.history),

@@ -12,7 +12,6 @@ Everything that changes a record lives in this module.
 
 from __future__ import annotations
 
-import copy
 import enum
 from collections.abc import Iterator, Mapping
 from types import MappingProxyType
@@ -21,6 +20,7 @@ from typing import Any
 import attrs
 
 from ._enums import SubscriptionState
+from ._json import copy_json
 
 __all__ = [
     "KEEP",
@@ -231,11 +231,11 @@ class Subscriptions(Mapping[str, Subscription]):
                 setattr(rec, name, v)
         if effect.error is _GIVEN:
             if error is not _KEEP:
-                rec.error = copy.deepcopy(error)
+                rec.error = copy_json(error)
         elif effect.error is not _KEEP:
             rec.error = None
         if effect.parameters is _GIVEN:
-            rec.parameters = copy.deepcopy(value) if isinstance(value, dict) else {}
+            rec.parameters = copy_json(value) if type(value) is dict else {}
         transition = None
         if new_state != old_state:
             transition = Transition(path=path, before=old_state, after=new_state, cause=cause, via=via,
@@ -259,8 +259,8 @@ class Subscriptions(Mapping[str, Subscription]):
         rec.resync_needed = bool(fields["resync_needed"])
         rec.stale = bool(fields["stale"])
         rec.gone = bool(fields["gone"])
-        rec.error = copy.deepcopy(fields["error"])
-        rec.parameters = copy.deepcopy(dict(fields["parameters"]))
+        rec.error = copy_json(fields["error"])
+        rec.parameters = copy_json(dict(fields["parameters"]))
 
 
 def state_diagram() -> str:

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
 import strategies as gen
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -178,3 +179,19 @@ def test_deeply_nested_rejected_value_raises_nothing() -> None:
     cache = StateCache()
     cache.apply(value)
     assert cache.stats.rejected == 1
+
+
+@pytest.mark.parametrize("depth", [600, 900])
+def test_deep_values_the_decoder_reads_survive_every_path(depth: int) -> None:
+    """json.loads reads values some hundreds of levels deep; copying them (PUT bodies, errors, rejected inputs),
+    snapshotting and restoring them must not hit Python's recursion limit."""
+    body = json.loads("[" * depth + "]" * depth)
+    cache = StateCache()
+    sub = "/icws/s/messaging/subscriptions/interaction-history"
+    cache.record_response("PUT", sub, 204, {"x": body})
+    cache.record_response("PUT", sub, 500, None, {"message": "m", "x": body})
+    cache.apply({"__type": "urn:example:deep", "isDelta": False, "v": body})
+    cache.apply({"__type": 5, "v": body})
+    assert cache.stats.rejected == 1
+    assert StateCache.from_snapshot(cache.snapshot()) == cache
+    assert cache.snapshot_json() == StateCache.from_snapshot(cache.snapshot()).snapshot_json()
