@@ -18,7 +18,7 @@ from unittest import mock
 from icws_state import StateCache, _logs, replay
 
 from .floor import Floor
-from .results import Result, interleaved
+from .results import Result, cold_start, interleaved
 from .streams import Blob
 from .typed import TypedReducer
 
@@ -42,7 +42,7 @@ def _noop(event: object) -> None:
 def _time_messages(run: Callable[[list[dict[str, Any]]], object], blob: Blob) -> Callable[[], float]:
     def once() -> float:
         messages = blob.fresh()
-        gc.collect()
+        cold_start()
         start = time.perf_counter()
         run(messages)
         return time.perf_counter() - start
@@ -101,7 +101,7 @@ def _decode_only(path: str, loads: Callable[[bytes], Any]) -> Callable[[], float
 
 def _replay_with(path: str, decoder: Callable[[bytes], Any] | None) -> Callable[[], float]:
     def once() -> float:
-        gc.collect()
+        cold_start()
         start = time.perf_counter()
         if decoder is None:
             replay(path)
