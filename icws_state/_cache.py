@@ -137,15 +137,7 @@ class StateCache(CacheQueries):
         A value that is not a list is one rejected input. In strict mode the first error stops the batch: the
         messages before it stay applied, the ones after it are not.
         """
-        if self._dispatching:
-            raise ReentrantCall("a listener may read the cache but not feed it")
-        journal: list[tuple[Any, ...]] = []
-        try:
-            self._apply_batch(messages, journal)
-        finally:
-            if journal and (self._listeners or self._anomaly):
-                self._dispatch(journal)
-        return Changes(journal) if journal else _EMPTY
+        return self._run(self._apply_batch, messages)
 
     def record_response(self, method: Any, path: Any, status: Any, body: Any = None, response: Any = None) -> Changes:
         """Tell the cache the outcome of one of the client's own HTTP requests (section 3).
@@ -155,16 +147,23 @@ class StateCache(CacheQueries):
         subscription; a 401 on anything ends the session; a GET of ``.../messaging/messages`` with 200 applies the
         messages in ``response``. Any other exchange is ignored.
         """
-        if self._dispatching:
-            raise ReentrantCall("a listener may read the cache but not feed it")
-        journal: list[tuple[Any, ...]] = []
         original = {"method": method, "path": path, "status": status}
         if body is not None:
             original["body"] = body
         if response is not None:
             original["response"] = response
+        return self._run(self._exchange, method, path, status, body, response, original)
+
+    def _run(self, step: Callable[..., None], *args: Any) -> Changes:
+        """One input through ``step(*args, journal)``, then the listeners, then the events it caused.
+
+        (`apply` spells this out itself: it is the hot path, and one call fewer is measurable there.)
+        """
+        if self._dispatching:
+            raise ReentrantCall("a listener may read the cache but not feed it")
+        journal: list[tuple[Any, ...]] = []
         try:
-            self._exchange(method, path, status, body, response, original, journal)
+            step(*args, journal)
         finally:
             if journal and (self._listeners or self._anomaly):
                 self._dispatch(journal)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from ._cache import StateCache
 from ._events import Changes
@@ -29,21 +28,9 @@ def feed(cache: StateCache, entry: LogInput, source: str | None = None) -> Chang
             return cache.apply_batch(entry.value)
         if kind is InputKind.EXCHANGE:
             v = entry.value
-            journal: list[tuple[Any, ...]] = []
-            try:
-                cache._exchange(v.get("method"), v.get("path"), v.get("status"), v.get("body"), v.get("response"),
-                                v, journal)
-            finally:
-                if journal and (cache._listeners or cache._anomaly):
-                    cache._dispatch(journal)
-            return Changes(journal)
-        journal = []
-        try:
-            cache._reject(entry.value, entry.reason or "unreadable input", journal)
-        finally:
-            if journal and cache._listeners:
-                cache._dispatch(journal)
-        return Changes(journal)
+            return cache._run(cache._exchange, v.get("method"), v.get("path"), v.get("status"), v.get("body"),
+                              v.get("response"), v)
+        return cache._run(cache._reject, entry.value, entry.reason or "unreadable input")
     finally:
         cache._line = cache._source = None
 
