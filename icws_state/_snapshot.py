@@ -25,6 +25,7 @@ import attrs
 import cattrs
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
+from ._cache import RejectedInput
 from ._enums import SubscriptionState
 from ._errors import SnapshotError
 from ._reducer import PathData, RowEngine
@@ -38,7 +39,6 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "Snapshot", "dumps", "from_snapshot", "to_snapshot"]
 
 FORMAT = "icws-state/1"
-_NOT_KEPT: Any = attrs.make_class("_NotKept", [], frozen=True)()
 
 
 @attrs.frozen(kw_only=True)
@@ -50,14 +50,6 @@ class SubscriptionFields:
     gone: bool
     error: dict[str, Any] | None
     parameters: dict[str, Any]
-
-
-@attrs.frozen(kw_only=True)
-class RejectedEntry:
-    line: int | None
-    reason: str
-    message: Any = _NOT_KEPT
-    source: str | None = None
 
 
 @attrs.frozen(kw_only=True)
@@ -75,7 +67,7 @@ class Snapshot:
     history: list[dict[str, Any]]
     assistance_requests: list[str]
     other: dict[str, dict[str, Any]]
-    rejected: list[RejectedEntry]
+    rejected: list[RejectedInput]
     stats: StatsFields
     subscription_data: dict[str, dict[str, Any]] = attrs.field(factory=dict)
 
@@ -113,9 +105,9 @@ def make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, strict_bool)
     conv.register_structure_hook(int, strict_int)
     conv.register_structure_hook(str, strict_str)
-    for cls in (SubscriptionFields, RejectedEntry, StatsFields, Snapshot):
+    for cls in (SubscriptionFields, RejectedInput, StatsFields, Snapshot):
         renames = {a.name: override(rename=_camel(a.name)) for a in attrs.fields(cls) if "_" in a.name}
-        if cls is RejectedEntry:
+        if cls is RejectedInput:
             renames["message"] = override(omit_if_default=True)
             renames["source"] = override(omit_if_default=True)
         conv.register_unstructure_hook(cls, make_dict_unstructure_fn(cls, conv, **renames))  # type: ignore[arg-type]
@@ -149,11 +141,7 @@ def to_snapshot(cache: StateCache) -> dict[str, Any]:
         history=[item for _, item in cache.history.raw_items()],
         assistance_requests=sorted(cache.assistance_requests),
         other={k: cache._generic[k] for k in sorted(cache._generic)},
-        rejected=[
-            RejectedEntry(line=r.line, reason=r.reason, message=r.message if r.has_message else _NOT_KEPT,
-                          source=r.source)
-            for r in cache._rejected
-        ],
+        rejected=list(cache._rejected),
         stats=StatsFields(**attrs.asdict(cache.stats)),
         subscription_data={path: _path_json(cache, path) for path in cache.data_paths()},
     )
@@ -185,8 +173,6 @@ def dumps(snapshot: Mapping[str, Any]) -> bytes:
 
 def from_snapshot(cache: StateCache, snapshot: Mapping[str, Any]) -> StateCache:
     """Fill an empty ``cache`` from ``snapshot``; SnapshotError if it is not a valid ``icws-state/1`` object."""
-    from ._cache import RejectedInput
-
     if not isinstance(snapshot, dict) or snapshot.get("format") != FORMAT:
         raise SnapshotError(f'not an {FORMAT} snapshot: "format" must be "{FORMAT}"')
     try:
@@ -225,11 +211,7 @@ def from_snapshot(cache: StateCache, snapshot: Mapping[str, Any]) -> StateCache:
             message[row.route] = _route_value(row.path, row.route, path)
         _restore(cache, path, engine, message, f"subscriptionData.{path}")
     cache._generic = {k: dict(v) for k, v in model.other.items()}
-    cache._rejected = [
-        RejectedInput(line=r.line, reason=r.reason, source=r.source,
-                      **({} if r.message is _NOT_KEPT else {"message": r.message}))
-        for r in model.rejected
-    ]
+    cache._rejected = list(model.rejected)
     cache._applied = model.stats.applied
     cache._rejected_count = model.stats.rejected
     if model.stats.messages != model.stats.applied + model.stats.rejected:

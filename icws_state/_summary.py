@@ -57,33 +57,37 @@ def _short(value: Any) -> str:
     return text if len(text) <= 100 else text[:97] + "..."
 
 
+def _diff_by_key(label: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """``+``, ``-`` and ``~`` lines for the keys of two mappings; ``label`` formats a key (``"part.{}"``)."""
+    out = []
+    for k in sorted(set(a) | set(b)):
+        if k not in a:
+            out.append(f"+ {label.format(k)}: {_short(b[k])}")
+        elif k not in b:
+            out.append(f"- {label.format(k)}: {_short(a[k])}")
+        elif a[k] != b[k]:
+            out.append(f"~ {label.format(k)}: {_short(a[k])} -> {_short(b[k])}")
+    return out
+
+
 def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
-    """Lines saying what differs between two snapshots, part by part; empty when they are equal."""
+    """Lines saying what differs between two snapshots, part by part; empty when they are equal.
+
+    Object parts (``subscriptions``, ``other``, ``stats``, ...) compare by key; ``history`` by interaction id and
+    ``rejected`` by line, so a changed item reads as one line rather than as a shifted list.
+    """
     out: list[str] = []
     for key in sorted(set(a) | set(b)):
         va, vb = a.get(key), b.get(key)
         if va == vb:
             continue
         if isinstance(va, dict) and isinstance(vb, dict):
-            for k in sorted(set(va) | set(vb)):
-                if k not in va:
-                    out.append(f"+ {key}.{k}: {_short(vb[k])}")
-                elif k not in vb:
-                    out.append(f"- {key}.{k}: {_short(va[k])}")
-                elif va[k] != vb[k]:
-                    out.append(f"~ {key}.{k}: {_short(va[k])} -> {_short(vb[k])}")
+            out += _diff_by_key(key + ".{}", va, vb)
         elif isinstance(va, list) and isinstance(vb, list) and key in ("history", "rejected"):
             ident = "interactionId" if key == "history" else "line"
             ma = {json.dumps(x.get(ident)): x for x in va if isinstance(x, dict)}
             mb = {json.dumps(x.get(ident)): x for x in vb if isinstance(x, dict)}
-            part: list[str] = []
-            for k in sorted(set(ma) | set(mb)):
-                if k not in ma:
-                    part.append(f"+ {key}[{k}]: {_short(mb[k])}")
-                elif k not in mb:
-                    part.append(f"- {key}[{k}]: {_short(ma[k])}")
-                elif ma[k] != mb[k]:
-                    part.append(f"~ {key}[{k}]: {_short(ma[k])} -> {_short(mb[k])}")
+            part = _diff_by_key(key + "[{}]", ma, mb)
             if not part:  # same entries, another order (or entries without an id)
                 part.append(f"~ {key}: same entries by {ident}, in another order or with duplicates")
             if len(va) != len(vb):
