@@ -27,7 +27,10 @@ ROOT = "/icws/{sid}/messaging"
 
 
 def load(name: str) -> ModuleType:
-    """Import an example script by path (examples/ is not a package)."""
+    """Import an example script by path (examples/ is not a package; the examples import each other as scripts
+    do, so their folder goes on the path)."""
+    if str(EXAMPLES) not in sys.path:
+        sys.path.insert(0, str(EXAMPLES))
     spec = importlib.util.spec_from_file_location(f"transport_example_{name}", EXAMPLES / f"{name}.py")
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)

@@ -16,20 +16,10 @@ from typing import Any
 
 import httpx
 
+# The subscriptions and the body reading are the polling example's: this one differs only in its transport.
+from polling import SUBSCRIPTIONS, json_or_none
+
 from icws_state import StateCache
-
-SUBSCRIPTIONS: tuple[tuple[str, dict[str, Any] | None], ...] = (
-    ("interaction-history", {"numberOfHistoryMessages": 3}),
-    ("interactions/agent-assistance", None),
-    ("queues/q1", {"queueIds": [{"queueType": 1, "queueName": "agent1"}], "attributeNames": ["Eic_State"]}),
-)
-
-
-def _json_or_none(response: Any) -> Any:
-    try:
-        return response.json() if response.content.strip() else None
-    except ValueError:
-        return None
 
 
 async def run_async(
@@ -55,11 +45,11 @@ async def run_async(
         # Outcomes are reported in one task, in request order, once all have arrived.
         for (path, body), r in zip(subscriptions, responses, strict=True):
             cache.record_response("PUT", f"{root}/subscriptions/{path}", r.status_code, body=body,
-                                  response=_json_or_none(r))
+                                  response=json_or_none(r))
         for _ in range(max_polls):
             r = await client.get(f"{root}/messages")
             # record_response applies a 200's messages (an empty 200 has none) and ends the session on 401.
-            cache.record_response("GET", f"{root}/messages", r.status_code, response=_json_or_none(r))
+            cache.record_response("GET", f"{root}/messages", r.status_code, response=json_or_none(r))
             if cache.session_ended:
                 break
             if interval:

@@ -18,20 +18,10 @@ from typing import Any
 import httpx
 from httpx_sse import connect_sse
 
+# The subscriptions and the body reading are the polling example's: this one differs only in its transport.
+from polling import SUBSCRIPTIONS, json_or_none
+
 from icws_state import StateCache
-
-SUBSCRIPTIONS: tuple[tuple[str, dict[str, Any] | None], ...] = (
-    ("interaction-history", {"numberOfHistoryMessages": 3}),
-    ("interactions/agent-assistance", None),
-    ("queues/q1", {"queueIds": [{"queueType": 1, "queueName": "agent1"}], "attributeNames": ["Eic_State"]}),
-)
-
-
-def _json_or_none(response: Any) -> Any:
-    try:
-        return response.json() if response.content.strip() else None
-    except ValueError:
-        return None
 
 
 def run(
@@ -54,13 +44,13 @@ def run(
         for path, body in subscriptions:
             url = f"{root}/subscriptions/{path}"
             r = c.put(url, json=body) if body is not None else c.put(url)
-            cache.record_response("PUT", url, r.status_code, body=body, response=_json_or_none(r))
+            cache.record_response("PUT", url, r.status_code, body=body, response=json_or_none(r))
         seen = 0
         with connect_sse(c, "GET", f"{root}/messages") as source:
             if source.response.status_code != 200:  # a 401 here ends the session
                 source.response.read()
                 cache.record_response("GET", f"{root}/messages", source.response.status_code,
-                                      response=_json_or_none(source.response))
+                                      response=json_or_none(source.response))
             else:
                 for sse in source.iter_sse():
                     if not sse.data:
