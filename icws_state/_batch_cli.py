@@ -10,10 +10,10 @@ import time
 from typing import Any, TextIO
 
 from ._batch import run_batch
+from ._cli import EXIT_OK, EXIT_USAGE, ProgressBar
 
 __all__ = ["add_batch_command"]
 
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def add_batch_command(subparsers: Any) -> None:
@@ -38,27 +38,6 @@ def add_batch_command(subparsers: Any) -> None:
     )
     b.add_argument("--force", action="store_true", help="replay every log, even when its snapshot is newer")
     b.set_defaults(handler=_run)
-
-
-class _Bar:
-    """A progress bar on a terminal's stderr, redrawn at most a few times a second."""
-
-    def __init__(self, stream: TextIO) -> None:
-        self.stream, self.enabled, self._last = stream, stream.isatty(), 0.0
-
-    def __call__(self, done: int, total: int) -> None:
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.2 and done < total):
-            return
-        self._last = now
-        frac = done / total if total else 1.0
-        self.stream.write(f"\rbatch [{'#' * int(frac * 30):<30}] {done}/{total} logs")
-        self.stream.flush()
-
-    def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 70 + "\r")
-            self.stream.flush()
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -89,7 +68,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
                 err.write(f"icws-state batch: cannot reach the dask scheduler at {args.dask}: {e}\n")
                 return EXIT_USAGE
             executor = client.get_executor()
-        bar = _Bar(err)
+        bar = ProgressBar("batch", err, unit="logs")
         started = time.perf_counter()
         try:
             rows = run_batch(

@@ -20,16 +20,19 @@ from ._replay import replay
 from ._snapshot import dumps
 from ._summary import diff_snapshots, summarize
 
-__all__ = ["main"]
+__all__ = ["EXIT_OK", "EXIT_STRICT", "EXIT_USAGE", "ProgressBar", "main"]
 
 EXIT_OK, EXIT_STRICT, EXIT_USAGE = 0, 1, 2
 
 
-class _Progress:
-    """A one-line progress bar on stderr, drawn only on a terminal and at most a few times a second."""
+class ProgressBar:
+    """A one-line progress bar on stderr, drawn only on a terminal and at most a few times a second.
 
-    def __init__(self, label: str, stream: TextIO) -> None:
-        self.label, self.stream = label, stream
+    Shows a percentage, or ``done/total <unit>`` when given a unit (the batch counts logs, not bytes).
+    """
+
+    def __init__(self, label: str, stream: TextIO, unit: str | None = None) -> None:
+        self.label, self.stream, self.unit = label, stream, unit
         self.enabled = stream.isatty()
         self._last = 0.0
 
@@ -42,12 +45,13 @@ class _Progress:
         self._last = now
         frac = done / total if total else 1.0
         bar = "#" * int(frac * 30)
-        self.stream.write(f"\r{self.label[-40:]:<40} [{bar:<30}] {frac:6.1%}")
+        tail = f"{done}/{total} {self.unit}" if self.unit else f"{frac:6.1%}"
+        self.stream.write(f"\r{self.label[-40:]:<40} [{bar:<30}] {tail}")
         self.stream.flush()
 
     def close(self) -> None:
         if self.enabled:
-            self.stream.write("\r" + " " * 82 + "\r")
+            self.stream.write("\r" + " " * 90 + "\r")
             self.stream.flush()
 
 
@@ -98,7 +102,7 @@ def _replay(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if not os.path.isfile(path) or not os.access(path, os.R_OK):
             err.write(f"icws-state: cannot read {path}: no such readable file\n")
             return EXIT_USAGE
-    progress = _Progress(", ".join(args.logs), err)
+    progress = ProgressBar(", ".join(args.logs), err)
     cache = StateCache(strict=args.strict)
     started = time.perf_counter()
     try:

@@ -5,11 +5,11 @@ from __future__ import annotations
 import argparse
 from typing import Any, TextIO
 
+from ._cli import EXIT_OK, EXIT_USAGE
 from ._report import render_report
 
 __all__ = ["add_report_command"]
 
-EXIT_OK, EXIT_USAGE = 0, 2
 
 
 def add_report_command(subparsers: Any) -> None:
