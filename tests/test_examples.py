@@ -161,7 +161,26 @@ def test_conformance_logs_are_found() -> None:
     assert len(CONFORMANCE_LOGS) >= 12
 
 
-@pytest.mark.parametrize("log", CONFORMANCE_LOGS)
+#: Logs of a contract the library does not meet yet, with what is missing. Each mark is strict: it goes as the
+#: part lands, so a log that starts passing fails the suite until its mark is removed.
+NOT_YET: dict[str, str] = {
+    "13-success-2xx.jsonl": "contract v2: any 2xx opens and closes a subscription",
+    "14-status-case.jsonl": "contract v2: R16 case-insensitive status ids",
+    "15-statistics.jsonl": "contract v2: R17 object keys, the statistics row",
+    "16-connection-and-values.jsonl": "contract v2: R18 connection state, values JSON cannot carry",
+    "17-har-paths.har": "contract v2: HAR paths decoded once",
+    "18-settled.jsonl": "contract v2: the settled points",
+    "19-configuration.jsonl": "contract v3: the configuration-list rows",
+}
+
+
+def _conformance_param(log: str) -> Any:
+    reason = NOT_YET.get(log)
+    marks = [pytest.mark.xfail(strict=True, reason=reason)] if reason else []
+    return pytest.param(log, marks=marks, id=log)
+
+
+@pytest.mark.parametrize("log", [_conformance_param(log) for log in CONFORMANCE_LOGS])
 def test_conformance_log(log: str) -> None:
     expected = json.loads((CONFORMANCE / (os.path.splitext(log)[0] + ".expected.json")).read_text("utf-8"))
     assert expected, "an expected file with no parts checks nothing"
