@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test lint typecheck pytest docs docs-serve bench bench-smoke clean
+.PHONY: demo test lint typecheck pytest test-deep docs docs-serve bench bench-smoke clean
 
 $(STAMP): pyproject.toml
 	$(PY) -m venv $(VENV)
@@ -25,8 +25,21 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy
 
+## The suite as CI runs it: the derandomized `ci` profile and a fixed hash seed, so every run of the same code
+## draws the same examples and gives the same result, whatever HYPOTHESIS_PROFILE the caller's shell exports.
 pytest: $(STAMP)
-	$(BIN)/pytest
+	HYPOTHESIS_PROFILE=ci PYTHONHASHSEED=0 $(BIN)/pytest
+
+## Random exploration, not part of `test`: the `dev` profile (500 examples a test) from a fresh seed, used for both
+## Hypothesis and PYTHONHASHSEED and printed before and after the run; `make test-deep SEED=N` replays it, and
+## PYTEST_ARGS narrows it (`make test-deep SEED=N PYTEST_ARGS=tests/test_stateful.py`).
+test-deep: $(STAMP)
+	@seed="$(SEED)"; [ -n "$$seed" ] || seed=$$(od -An -N4 -tu4 /dev/urandom | tr -d ' '); \
+	echo "test-deep: seed $$seed (rerun: make test-deep SEED=$$seed)"; \
+	HYPOTHESIS_PROFILE=dev PYTHONHASHSEED=$$seed $(BIN)/pytest --hypothesis-seed=$$seed \
+		--hypothesis-show-statistics $(PYTEST_ARGS) \
+		|| { rc=$$?; echo "test-deep: FAILED with seed $$seed; rerun: make test-deep SEED=$$seed"; exit $$rc; }; \
+	echo "test-deep: passed with seed $$seed"
 
 docs: $(STAMP)
 	NO_MKDOCS_2_WARNING=1 $(BIN)/mkdocs build --strict --site-dir site

@@ -2,8 +2,9 @@
 
 Dispatch on ``__type``; a full message starts its part afresh; history items are copied in or merged property by
 property; assistance ids are a set; queue items are copied in and their attribute maps merged one level down, null
-clearing an attribute. No validation, no ordering, no lifecycle, no events: the cost of these is exactly what the
-ratios to the floor show.
+clearing an attribute; configuration objects are keyed by ``configurationId["id"]``, copied in when added, merged
+property by property (null clearing) when changed, and popped when removed. No validation, no ordering, no
+lifecycle, no events: the cost of these is exactly what the ratios to the floor show.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .streams import ALIST, HISTORY, QC
+from .streams import ALIST, CONFIG_USERS, HISTORY, QC
 
 __all__ = ["Floor", "run_floor"]
 
@@ -25,8 +26,10 @@ class Floor:
         self.history: dict[str, Message] = {} if history is None else history
         self.assistance: set[str] = set()
         self.queues: dict[str, dict[str, Message]] = {}
+        self.configurations: dict[str, dict[str, Message]] = {}
         self.table: dict[str, Callable[[Message], None]] = {HISTORY: self.history_message, ALIST: self.assistance_list,
-                                                             QC: self.queue_contents}
+                                                             QC: self.queue_contents,
+                                                             CONFIG_USERS: self.configuration_list}
 
     def run(self, messages: Iterable[Message]) -> None:
         table = self.table
@@ -73,6 +76,27 @@ class Floor:
                     attributes[name] = value
         for key in msg.get("interactionsRemoved", ()):
             queue.pop(key, None)
+
+
+    def configuration_list(self, msg: Message) -> None:
+        sid = msg["subscriptionId"]
+        objects = self.configurations.get(sid)
+        if objects is None or not msg["isDelta"]:
+            objects = self.configurations[sid] = {}
+        for item in msg.get("added", ()):
+            objects[item["configurationId"]["id"]] = dict(item)
+        for item in msg.get("changed", ()):
+            key = item["configurationId"]["id"]
+            current = objects.get(key)
+            if current is None:
+                current = objects[key] = {}
+            for name, value in item.items():
+                if value is None:
+                    current.pop(name, None)
+                else:
+                    current[name] = value
+        for key in msg.get("removed", ()):
+            objects.pop(key, None)
 
 
 def run_floor(messages: list[Message]) -> None:

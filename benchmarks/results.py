@@ -97,7 +97,7 @@ def cold_start() -> None:
     memo, which lives for the process: otherwise a pass would find the previous pass's strings already parsed and
     look faster than a client's first pass over new traffic ever is."""
     gc.collect()
-    _datetimes._cache.clear()
+    _datetimes.MEMO.clear()
 
 
 def timed_loop(fn: Callable[[Any], object], args: Iterable[Any]) -> float:

@@ -3,8 +3,10 @@
 The shapes match the project's ``perf-ratio`` tool so the figures are comparable: a history stream where
 interactions begin in time order and later deltas of one to four items touch recent ones, with assistance requests
 added and removed in between; and one supervisor queue whose interactions arrive, change attributes (some cleared
-with null) and leave. Generators yield lazily so the bounded-memory check can write a million lines without holding
-them; ``start`` shifts ids and times so that a second stream continues the first instead of repeating it.
+with null) and leave. A third stream is a client's users list (``schemas.md`` 6.4): 5,000 users in one full
+message, then deltas of one to twenty users changed, added or removed. Generators yield lazily so the
+bounded-memory check can write a million lines without holding them; ``start`` shifts ids and times so that a
+second stream continues the first instead of repeating it.
 """
 
 from __future__ import annotations
@@ -18,10 +20,13 @@ from typing import Any
 
 __all__ = [
     "ALIST",
+    "CONFIG_USERS",
     "HISTORY",
     "QC",
     "T0",
     "Blob",
+    "configuration_messages",
+    "configuration_stream",
     "history_messages",
     "history_stream",
     "prefill_items",
@@ -33,9 +38,11 @@ __all__ = [
 HISTORY = "urn:inin.com:interactions:historyMessage"
 ALIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
 QC = "urn:inin.com:queues:queueContentsMessage"
+CONFIG_USERS = "urn:inin.com:configuration.people:usersMessage"
 QUEUE_ATTRIBUTES = ("Eic_State", "Eic_RemoteName", "Eic_CallDirection", "Eic_WorkgroupName", "Eic_ConferenceId",
                     "Custom_Priority")
 UPDATABLE = ("notes", "terminationTime", "interactionHistoryStatus", "log")
+DEPARTMENTS = ("Sales", "Support", "Billing", "Field")
 #: Stream interactions start here, three seconds apart; prefilled items sit before it, one second apart.
 T0 = datetime(2026, 11, 22, 8, tzinfo=UTC)
 
@@ -171,6 +178,47 @@ def queue_messages(seed: int = 11, subscription: str = "sup") -> Iterator[Messag
 
 def queue_stream(n: int, seed: int = 11) -> list[Message]:
     return list(islice(queue_messages(seed), n))
+
+
+def configuration_messages(seed: int = 13, users: int = 5_000, subscription: str = "all") -> Iterator[Message]:
+    """One users-list subscription (``configuration/users/<subscription>``): a full message of ``users`` objects
+    keyed by ``configurationId.id``, then deltas of one to twenty users each, changed (70%: an extension, a
+    workstation, some cleared with null), added (15%) or removed (15%, while more than 90% of ``users`` remain)."""
+    rng = random.Random(seed)
+    live: list[str] = []
+    counter = 0
+
+    def new_user() -> Message:
+        nonlocal counter
+        uid, counter = f"user{counter:06d}", counter + 1
+        live.append(uid)
+        return {"configurationId": {"id": uid, "displayName": f"User {counter}", "uri": f"/configuration/users/{uid}"},
+                "extension": f"{1000 + counter}", "defaultWorkstation": f"ws{rng.randrange(400)}",
+                "homeSite": {"id": str(rng.randrange(4)), "displayName": "HQ"}, "department": rng.choice(DEPARTMENTS)}
+
+    def changed(uid: str) -> Message:
+        item: Message = {"configurationId": {"id": uid}}
+        for prop in rng.sample(("extension", "defaultWorkstation", "department"), rng.randrange(1, 3)):
+            item[prop] = None if rng.random() < 0.1 else f"{prop[:3]}{rng.randrange(500)}"
+        return item
+
+    yield {"__type": CONFIG_USERS, "isDelta": False, "subscriptionId": subscription,
+           "added": [new_user() for _ in range(users)]}
+    while True:
+        msg: Message = {"__type": CONFIG_USERS, "isDelta": True, "subscriptionId": subscription}
+        for _ in range(rng.randrange(1, 21)):
+            r = rng.random()
+            if r < 0.7:
+                msg.setdefault("changed", []).append(changed(rng.choice(live)))
+            elif r < 0.85 or len(live) <= users * 0.9:
+                msg.setdefault("added", []).append(new_user())
+            else:
+                msg.setdefault("removed", []).append(live.pop(rng.randrange(len(live))))
+        yield msg
+
+
+def configuration_stream(n: int, seed: int = 13) -> list[Message]:
+    return list(islice(configuration_messages(seed), n))
 
 
 def prefill_items(n: int, seed: int = 3) -> list[Message]:

@@ -4,7 +4,8 @@ A page asks for generated text with an HTML comment on a line of its own, ``<!--
 
 - ``state-diagram``: the Mermaid diagram of `icws_state.state_diagram()`, drawn from the lifecycle table;
 - ``server-transitions``: the state changes a server may report (``SERVER_TRANSITIONS``), as a table;
-- ``schema-table``: the rows of `icws_state.default_schema()`;
+- ``schema-table``: the rows of `icws_state.default_schema()` but the configuration lists;
+- ``configuration-table``: the configuration-list rows of `icws_state.default_schema()` (``schemas.md`` 6.4);
 - ``cli-help COMMAND``: ``icws-state COMMAND --help`` as the installed CLI prints it (a note if the command is
   not in this build);
 - ``changelog``: the repository's ``CHANGELOG.md`` (found beside ``mkdocs.yml``, wherever the build runs from).
@@ -23,6 +24,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from icws_state import _cli, default_schema, state_diagram
+from icws_state._configuration import CONFIGURATION_ROWS
 from icws_state._subscriptions import SERVER_TRANSITIONS
 
 _MARKER = re.compile(r"^<!-- generated: ([a-z-]+)(?: ([a-z-]+))? -->$", re.MULTILINE)
@@ -43,6 +45,8 @@ def server_transitions_table() -> str:
 def schema_table() -> str:
     rows = ["| message type | subscription path | what it holds |", "|---|---|---|"]
     for row in default_schema():
+        if row.type in _CONFIGURATION_TYPES:
+            continue
         if row.state:
             holds = "subscription state and error (lifecycle)"
         else:
@@ -53,6 +57,17 @@ def schema_table() -> str:
                 parts.append("scalars " + ", ".join(f"`{s}`" for s in row.scalars))
             holds = "; ".join(parts)
         rows.append(f"| `{row.type}` | `{row.path}` | {holds} |")
+    return "\n".join(rows)
+
+
+_CONFIGURATION_TYPES = frozenset(row.type for row in CONFIGURATION_ROWS)
+
+
+def configuration_table() -> str:
+    rows = ["| message type | subscription path | collection (keyed by `configurationId.id`) |", "|---|---|---|"]
+    for row in default_schema():
+        if row.type in _CONFIGURATION_TYPES:
+            rows.append(f"| `{row.type}` | `{row.path}` | `{row.collections[0].name}` |")
     return "\n".join(rows)
 
 
@@ -89,6 +104,8 @@ def render(name: str, arg: str | None, root: Path = Path()) -> str:
         return server_transitions_table()
     if name == "schema-table":
         return schema_table()
+    if name == "configuration-table":
+        return configuration_table()
     if name == "cli-help":
         return cli_help(arg)
     if name == "changelog":

@@ -8,6 +8,7 @@ the change events each input caused.
 from ._batch import BatchRow, SequentialExecutor, run_batch
 from ._cache import NOT_ACTIVE, RejectedInput, StateCache, Stats
 from ._coalesce import coalesce
+from ._config_queries import ConfigurationQueries
 from ._datetimes import parse_datetime
 from ._enums import (
     AssistanceRequestState,
@@ -79,6 +80,7 @@ __all__ = [
     "CacheReplaced",
     "Changes",
     "Collection",
+    "ConfigurationQueries",
     "Event",
     "GenericChanged",
     "GenericStore",

@@ -9,7 +9,10 @@ and writes ``summary.jsonl`` and ``summary.csv`` with the rows in input order. A
 in tests; the workers need to see the logs and ``out_dir`` at the same paths (a shared filesystem).
 
 A log that cannot be read, or whose replay fails in any way, becomes a row with ``error`` set; the batch goes
-on.
+on. Only regular files are logs: a FIFO, socket or device found in a directory is left out (and reported through
+``on_not_a_log``), since opening a FIFO with no writer would wait forever. Every file is written by `write_atomic`
+(a random temporary name, renamed into place), and names that are not UTF-8 are written with escapes, so neither a
+planted symbolic link nor an odd file name can make the batch write outside ``out_dir`` or lose its summary.
 """
 
 from __future__ import annotations
@@ -17,15 +20,19 @@ from __future__ import annotations
 import concurrent.futures as cf
 import csv
 import hashlib
+import io
 import json
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 import attrs
 
+from ._files import escape_surrogates, shown, write_atomic
 from ._replay import replay
+from ._snapshot import dumps
 
 __all__ = [
     "SUMMARY_COLUMNS",
@@ -57,6 +64,8 @@ _ROW_SUFFIX = ".row.json"  # the row beside its snapshot: what a skipped log's s
 _OUTPUT_NAMES = ("summary.jsonl", "summary.csv")
 
 BatchProgress = Callable[[int, int], object]
+#: Called with the path and kind (``"a FIFO"``) of each directory entry left out because it is not a regular file.
+NotALog = Callable[[str, str], object]
 
 
 @attrs.frozen(kw_only=True)
@@ -147,13 +156,17 @@ def subscription_summary(subscriptions: dict[str, Any]) -> dict[str, str]:
 
 
 def expand_logs(
-    logs: Iterable[str | os.PathLike[str]], out_dir: str | os.PathLike[str] | None = None
+    logs: Iterable[str | os.PathLike[str]],
+    out_dir: str | os.PathLike[str] | None = None,
+    on_not_a_log: NotALog | None = None,
 ) -> list[str]:
-    """The logs to replay: files as given, directories as every entry in them (sorted, not recursive).
+    """The logs to replay: files as given, directories as every regular file in them (sorted, not recursive).
 
     Subdirectories are left out, so an output directory inside a log directory is never read back as logs; in
-    ``out_dir`` itself our own outputs are left out. A path given twice is replayed once (its first place).
-    A path that does not exist is kept: it becomes an error row.
+    ``out_dir`` itself our own outputs (and temporary files) are left out. A FIFO, socket or device in a directory
+    is left out too, and passed to ``on_not_a_log``: reading one could wait forever. A path given twice is replayed
+    once (its first place). A path that does not exist (or a dangling link in a directory) is kept: it becomes an
+    error row. A path given by name is kept whatever it is (a FIFO given by name is read as a stream).
     """
     out_real = os.path.realpath(out_dir) if out_dir is not None else None
     found: list[str] = []
@@ -171,14 +184,39 @@ def expand_logs(
             ours = out_real is not None and os.path.realpath(path) == out_real
             for name in sorted(os.listdir(path)):
                 full = os.path.join(path, name)
-                if os.path.isdir(full):
+                if ours and (name in _OUTPUT_NAMES or name.endswith((_SNAPSHOT_SUFFIX, _ROW_SUFFIX))
+                             or (name.startswith(".") and name.endswith(".tmp"))):
                     continue
-                if ours and (name in _OUTPUT_NAMES or name.endswith((_SNAPSHOT_SUFFIX, _ROW_SUFFIX))):
+                kind = _entry_kind(full)
+                if kind == "a directory":
+                    continue
+                if kind is not None:
+                    if on_not_a_log is not None:
+                        on_not_a_log(full, kind)
                     continue
                 add(full)
         else:
             add(path)
     return found
+
+
+def _entry_kind(path: str) -> str | None:
+    """None for a regular file (or a name that does not resolve: an error row); else what the entry is."""
+    try:
+        mode = os.stat(path).st_mode
+    except OSError:
+        return None
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    return "not a regular file"  # pragma: no cover - no other kind of file on the systems we run on
 
 
 def output_names(logs: Sequence[str]) -> list[str]:
@@ -206,11 +244,9 @@ class _Task:
     name: str
 
 
-def _write_atomic(path: str, data: bytes) -> None:
-    tmp = f"{path}.{os.getpid()}.tmp"
-    with open(tmp, "wb") as f:
-        f.write(data)
-    os.replace(tmp, path)
+def _json_line(value: Any) -> bytes:
+    """One JSON object as UTF-8: text as it is, surrogates (names that are not UTF-8) as ``\\udcff`` escapes."""
+    return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
 def _replay_one(task: _Task) -> BatchRow:
@@ -221,12 +257,17 @@ def _replay_one(task: _Task) -> BatchRow:
     started = time.perf_counter()
     try:
         cache = replay(task.log)
+    except OSError as e:
+        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot read: {e.strerror or e}")
+    except Exception as e:  # any failure of one log is that log's row, never the end of the batch
+        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
+    try:
         # Each Anomaly event is a transition recorded with allowed=False; counting those afterwards costs
         # nothing per input, where a listener would make the cache build every event (a fifth of replay time).
         anomalies = sum(not t.allowed for s in cache.subscriptions.values() for t in s.transitions)
-        data = cache.snapshot_json()
+        snap = cache.snapshot()
+        data = dumps(snap)
         seconds = time.perf_counter() - started
-        snap = json.loads(data)
         stats = snap["stats"]
         row = BatchRow(
             log=task.log,
@@ -241,13 +282,12 @@ def _replay_one(task: _Task) -> BatchRow:
         )
         base = os.path.join(task.out_dir, task.name)
         # The row first, the snapshot last: a present, fresh snapshot means both are complete.
-        _write_atomic(base + _ROW_SUFFIX, json.dumps(row.to_json(), sort_keys=True).encode() + b"\n")
-        _write_atomic(base + _SNAPSHOT_SUFFIX, data)
+        write_atomic(base + _ROW_SUFFIX, json.dumps(row.to_json(), sort_keys=True).encode() + b"\n")
+        write_atomic(base + _SNAPSHOT_SUFFIX, data)
         return row
     except OSError as e:
-        what = e.strerror or str(e)
-        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot read: {what}")
-    except Exception as e:  # any failure of one log is that log's row, never the end of the batch
+        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot write: {e.strerror or e}")
+    except Exception as e:
         return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
 
 
@@ -262,13 +302,13 @@ def _skipped_row(log: str, out_dir: str, name: str) -> BatchRow | None:
         stats = snap["stats"]
         subs = subscription_summary(snap["subscriptions"])
         session_ended = bool(snap["sessionEnded"])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        return None  # no usable earlier snapshot: replay the log
     anomalies = None
     try:
         with open(base + _ROW_SUFFIX, encoding="utf-8") as f:
             anomalies = json.load(f).get("anomalies")
-    except (OSError, ValueError, AttributeError):
+    except (OSError, ValueError, AttributeError, RecursionError):
         pass
     return BatchRow(
         log=log,
@@ -285,17 +325,24 @@ def _skipped_row(log: str, out_dir: str, name: str) -> BatchRow | None:
 
 
 def write_summary(rows: Sequence[BatchRow], out_dir: str | os.PathLike[str]) -> None:
-    """``summary.jsonl`` (one object per row) and ``summary.csv`` (a header, then one line per row)."""
+    """``summary.jsonl`` (one object per row) and ``summary.csv`` (a header, then one line per row).
+
+    Both are UTF-8. In the JSON a name that is not UTF-8 keeps its undecodable bytes as ``\\udcff`` escapes (read
+    back, ``os.fsencode`` gives the name again); the CSV shows them as ``\\xff``, as the command's output does.
+    """
     out = os.fspath(out_dir)
-    lines = [json.dumps(r.to_json(), sort_keys=False, ensure_ascii=False) for r in rows]
-    _write_atomic(os.path.join(out, "summary.jsonl"), ("\n".join(lines) + "\n" if lines else "").encode())
-    tmp = os.path.join(out, f"summary.csv.{os.getpid()}.tmp")
-    with open(tmp, "w", encoding="utf-8", newline="") as f:
-        w = csv.writer(f)
-        w.writerow(SUMMARY_COLUMNS)
-        for r in rows:
-            w.writerow(r.to_csv())
-    os.replace(tmp, os.path.join(out, "summary.csv"))
+    lines = [_json_line(r.to_json()) for r in rows]
+    write_atomic(os.path.join(out, "summary.jsonl"), b"".join(line + b"\n" for line in lines))
+    text = io.StringIO(newline="")
+    w = csv.writer(text)
+    w.writerow(SUMMARY_COLUMNS)
+    for r in rows:
+        cells = r.to_csv()
+        cells[0] = shown(r.log)
+        if r.snapshot is not None:
+            cells[1] = shown(r.snapshot)
+        w.writerow([escape_surrogates(c) for c in cells])
+    write_atomic(os.path.join(out, "summary.csv"), text.getvalue().encode("utf-8"))
 
 
 def run_batch(
@@ -306,6 +353,7 @@ def run_batch(
     jobs: int | None = None,
     force: bool = False,
     progress: BatchProgress | None = None,
+    on_not_a_log: NotALog | None = None,
 ) -> list[BatchRow]:
     """Replay every log (directories expanded) on its own; write snapshots and the summary to ``out_dir``.
 
@@ -313,11 +361,12 @@ def run_batch(
     when None, shut down before returning; a given executor is left open). Without ``force``, a log whose
     snapshot is newer than the log is not replayed: its row is read back and marked ``skipped``.
     ``progress(done, total)`` is called as logs finish. Rows are returned (and written) in input order,
-    whatever order they finished in.
+    whatever order they finished in. ``on_not_a_log(path, kind)`` hears of each FIFO, socket or device found in a
+    directory and left out.
     """
     out = os.fspath(out_dir)
     os.makedirs(out, exist_ok=True)
-    paths = expand_logs(logs, out)
+    paths = expand_logs(logs, out, on_not_a_log)
     names = output_names(paths)
     rows: list[BatchRow | None] = [None] * len(paths)
     todo: list[int] = []

@@ -7,13 +7,13 @@ import concurrent.futures as cf
 import contextlib
 import os
 import time
-from typing import Any, TextIO
+from typing import Any
 
 from ._batch import run_batch
-from ._cli import EXIT_OK, EXIT_USAGE, ProgressBar
+from ._cli import EXIT_OK, CommandError, ProgressBar, Stream, cannot
+from ._files import shown
 
 __all__ = ["add_batch_command"]
-
 
 
 def add_batch_command(subparsers: Any) -> None:
@@ -21,8 +21,8 @@ def add_batch_command(subparsers: Any) -> None:
     b = subparsers.add_parser(
         "batch",
         help="replay many logs, each on its own, in parallel; write snapshots and a summary",
-        description="Replay every log (a directory stands for every file in it, not recursively) into its "
-        "own cache, in parallel. Writes OUT/<log>.snapshot.json per log and OUT/summary.jsonl and "
+        description="Replay every log (a directory stands for every regular file in it, not recursively) into "
+        "its own cache, in parallel. Writes OUT/<log>.snapshot.json per log and OUT/summary.jsonl and "
         "OUT/summary.csv. A log whose snapshot is newer than the log is skipped unless --force.",
         epilog="Exit codes: 0 the batch ran (failed logs are rows of the summary, not errors); 2 bad "
         "arguments, or the output directory or the cluster could not be used.",
@@ -40,45 +40,39 @@ def add_batch_command(subparsers: Any) -> None:
     b.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
     if args.jobs is not None and args.jobs < 1:
-        err.write("icws-state batch: --jobs must be at least 1\n")
-        return EXIT_USAGE
+        raise CommandError("--jobs must be at least 1")
     if args.jobs is not None and args.dask:
-        err.write(
-            "icws-state batch: --jobs and --dask do not go together (the cluster has its own workers)\n"
-        )
-        return EXIT_USAGE
+        raise CommandError("--jobs and --dask do not go together (the cluster has its own workers)")
     try:
         os.makedirs(args.out, exist_ok=True)
-    except OSError as e:
-        err.write(f"icws-state batch: cannot create {args.out}: {e.strerror or e}\n")
-        return EXIT_USAGE
+    except (OSError, ValueError) as e:
+        raise cannot("create", args.out, e if isinstance(e, OSError) else str(e)) from None
+    left_out: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:
         executor: cf.Executor | None = None
         if args.dask:
             try:
                 from distributed import Client
             except ImportError:
-                err.write("icws-state batch: --dask needs dask.distributed: pip install 'icws-state[dask]'\n")
-                return EXIT_USAGE
+                raise CommandError("--dask needs dask.distributed: pip install 'icws-state[dask]'") from None
             try:
                 client = stack.enter_context(Client(args.dask, timeout=30))  # type: ignore[no-untyped-call]
             except (OSError, TimeoutError, ValueError) as e:
-                err.write(f"icws-state batch: cannot reach the dask scheduler at {args.dask}: {e}\n")
-                return EXIT_USAGE
+                raise CommandError(f"cannot reach the dask scheduler at {args.dask}: {e}") from None
             executor = client.get_executor()
         bar = ProgressBar("batch", err, unit="logs")
         started = time.perf_counter()
         try:
             rows = run_batch(
-                args.logs, args.out, executor=executor, jobs=args.jobs, force=args.force, progress=bar
+                args.logs, args.out, executor=executor, jobs=args.jobs, force=args.force, progress=bar,
+                on_not_a_log=lambda path, kind: left_out.append((path, kind)),
             )
         except OSError as e:
+            raise cannot("write to", args.out, e) from None
+        finally:
             bar.close()
-            err.write(f"icws-state batch: cannot write to {args.out}: {e.strerror or e}\n")
-            return EXIT_USAGE
-        bar.close()
     seconds = time.perf_counter() - started
     failed = [r for r in rows if r.error]
     skipped = sum(r.skipped for r in rows)
@@ -88,6 +82,8 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         f"{len(failed)} failed; {messages} messages in {seconds:.2f}s\n"
     )
     for r in failed:
-        out.write(f"  failed: {r.log}: {r.error}\n")
-    out.write(f"summary written to {os.path.join(args.out, 'summary.csv')} and summary.jsonl\n")
+        out.write(f"  failed: {shown(r.log)}: {r.error}\n")
+    for path, kind in left_out:
+        out.write(f"  left out: {shown(path)}: {kind}, not a log (only regular files are)\n")
+    out.write(f"summary written to {shown(os.path.join(args.out, 'summary.csv'))} and summary.jsonl\n")
     return EXIT_OK

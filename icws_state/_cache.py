@@ -26,14 +26,16 @@ from ._events import (
     SubscriptionChanged,
 )
 from ._history import HistoryStore
-from ._json import copy_json
-from ._paths import is_messages_path, subscription_path, url_path
+from ._json import copy_json, describe, json_value_problem
+from ._paths import is_messages_path, request_path, subscription_path
 from ._queries import CacheQueries
+from ._readonly import read_only
 from ._reducer import PathData, RowEngine, apply_generic
-from ._schema import Schema, default_schema
+from ._schema import CONNECTION_STATE, GenericType, Schema, default_schema
 from ._stores import GenericStore, IdSetView, Item, KeyedStore
-from ._subscriptions import KEEP, Input, Subscriptions, Transition
-from ._validation import MISSING, check_subscription_id
+from ._subscriptions import KEEP, Input, SessionEnd, Subscriptions, Transition
+from ._validation import MISSING, Validator, check_subscription_id
+from ._views import ConnectionStateChange
 
 __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 
@@ -41,6 +43,8 @@ __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 NOT_ACTIVE = "subscription is not active"
 #: Rejected inputs beyond this many keep their line and reason but not the offending value (bounded memory).
 KEEP_REJECTED_MESSAGES = 100
+#: Rejected inputs beyond this many are counted and reported as events, but not listed (section 5).
+KEEP_REJECTED = 10_000
 
 _NO_MESSAGE: Any = object()
 _EMPTY = Changes([])
@@ -91,7 +95,10 @@ class StateCache(CacheQueries):
     def __init__(self, *, strict: bool = False, schema: Schema | None = None) -> None:
         self.strict = strict
         self.schema = schema if schema is not None else default_schema()
-        self._engines = {row.type: RowEngine(row) for row in self.schema}
+        #: Row engines by message type, compiled on a type's first message: the table has some forty rows (the
+        #: configuration lists among them), and compiling all of them would make every new cache pay for all.
+        self._engines: dict[str, RowEngine] = {}
+        self._typed_generic = {t: (g, Validator(g)) for t, g in self.schema.generic.items()}
         self._subs = Subscriptions()
         self._data: dict[str, PathData] = {}
         #: Snapshot key -> path of the seeded rows kept at the top level (``history``, ``assistanceRequests``);
@@ -220,8 +227,22 @@ class StateCache(CacheQueries):
 
     @property
     def session_ended(self) -> bool:
-        """Whether a 401 ended the session and no PUT 204 has succeeded since."""
+        """Whether a 401 or a connection-down message (R18) ended the session and no PUT has succeeded since."""
         return self._subs.session_ended
+
+    @property
+    def session_end(self) -> SessionEnd | None:
+        """Why the session ended (what ended it, and the error it carried); None while it is live.
+
+        Not part of snapshots (a restored cache knows that the session ended, not why).
+        """
+        return self._subs.session_end
+
+    @property
+    def connection_state(self) -> ConnectionStateChange | None:
+        """The last connection-state message (R18) as a typed value, or None when none has arrived. O(1)."""
+        entry = self._generic.get(CONNECTION_STATE.type)
+        return None if entry is None else ConnectionStateChange.from_entry(entry)
 
     @property
     def other(self) -> GenericStore:
@@ -230,7 +251,10 @@ class StateCache(CacheQueries):
 
     @property
     def rejected(self) -> Sequence[RejectedInput]:
-        return tuple(self._rejected)
+        """The rejected inputs, in order: the first 10,000 (each with its offending value for the first 100, as a
+        copy). Every rejection is counted in `stats`. O(n) per call."""
+        return tuple(r if type(r.message) not in (dict, list) else attrs.evolve(r, message=copy_json(r.message))
+                     for r in self._rejected)
 
     @property
     def stats(self) -> Stats:
@@ -243,12 +267,17 @@ class StateCache(CacheQueries):
         return sorted(p for p in self._data if p not in exported)
 
     def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None:
-        """(type, scalar properties, {part name: store, id set or list}) of a path's data, or None."""
+        """(type, scalar properties, {part name: keyed store, id set view or list}) of a path's data, or None.
+
+        Everything returned is read-only (`KeyedStore`, `IdSetView`, read-only mappings and lists) and live: it
+        follows later inputs. O(parts).
+        """
         data = self._data.get(path)
         if data is None:
             return None
         row = self.schema.rows[data.type]
-        return data.type, data.properties, {p.name: data.parts[i] for i, p in enumerate(row.parts)}
+        parts = {p.name: _read_part(data.parts[i]) for i, p in enumerate(row.parts)}
+        return data.type, read_only(data.properties), parts
 
     def keyed(self, path: str, collection: str) -> KeyedStore | None:
         got = self.path_data(path)
@@ -278,7 +307,7 @@ class StateCache(CacheQueries):
         is_delta = message.get("isDelta")
         if is_delta is not True and is_delta is not False:
             return self._reject(message, "isDelta must be a boolean", journal)
-        engine = self._engines.get(message_type)
+        engine = self._engines.get(message_type) or self._engine(message_type)
         if engine is None:
             return self._apply_generic(message, message_type, not is_delta, journal)
         reason = engine.validate(message)
@@ -307,26 +336,53 @@ class StateCache(CacheQueries):
         engine.apply(data, message, not is_delta, journal, path, rec.parameters)
         return None
 
+    def _engine(self, message_type: str) -> RowEngine | None:
+        """The engine of ``message_type``'s row, compiled now; None for a type in no row (R1)."""
+        row = self.schema.row(message_type)
+        if row is None:
+            return None
+        engine = self._engines[message_type] = RowEngine(row)
+        return engine
+
     def _apply_generic(self, message: Item, message_type: str, full: bool, journal: list[tuple[Any, ...]]) -> None:
-        sid = message.get("subscriptionId", MISSING)
-        reason = check_subscription_id(sid)
+        typed = self._typed_generic.get(message_type)
+        if typed is not None:
+            reason = typed[1].validate(message)
+        else:
+            reason = check_subscription_id(message.get("subscriptionId", MISSING))
+            if reason is None:
+                reason = json_value_problem(message)
         if reason is not None:
             return self._reject(message, reason, journal)
         self._applied += 1
-        key = GenericStore.key(message_type, None if sid is MISSING else sid)
+        sid = message.get("subscriptionId")
+        key = GenericStore.key(message_type, sid)
         apply_generic(self._generic, key, message, full, journal)
+        if typed is not None:
+            self._generic_effects(typed[0], message, journal)
         return None
+
+    def _generic_effects(self, gt: GenericType, message: Item, journal: list[tuple[Any, ...]]) -> None:
+        """R18: a connection-down message has exactly the effects of a 401, with its reason as the error."""
+        if gt.ends_session is None:
+            return
+        prop, value = gt.ends_session
+        if message.get(prop) == value and type(message.get(prop)) is int:
+            reason = message.get(gt.reason) if gt.reason else None
+            error = {"message": reason if type(reason) is str else f"{prop} {value}"}
+            self._end_session(gt.type, error, journal)
 
     def _reject(self, message: Any, reason: str, journal: list[tuple[Any, ...]]) -> None:
         if self.strict:
             raise InvalidMessage(message, reason, self._line)
         self._rejected_count += 1
-        kept = message if len(self._rejected) < KEEP_REJECTED_MESSAGES else _NO_MESSAGE
-        if kept is not _NO_MESSAGE:
-            kept = _json_copy(kept)
-        self._rejected.append(RejectedInput(line=self._line, reason=reason, message=kept, source=self._source))
+        listed = len(self._rejected)
+        kept = _keepable(message) if listed < KEEP_REJECTED_MESSAGES else _NO_MESSAGE
+        if listed < KEEP_REJECTED:
+            self._rejected.append(RejectedInput(line=self._line, reason=reason, message=kept, source=self._source))
         journal.append((J_EVENT, Rejected(line=self._line, reason=reason,
-                                          message=None if kept is _NO_MESSAGE else kept, source=self._source)))
+                                          message=None if kept is _NO_MESSAGE else copy_json(kept),
+                                          source=self._source)))
 
     # ------------------------------------------------------------------------------------------------------------
     # Lifecycle
@@ -361,21 +417,23 @@ class StateCache(CacheQueries):
         if type(method) is not str or type(path) is not str or type(status) is not int:
             return self._reject(original, "an exchange needs a string method, a string path and an integer status",
                                 journal)
-        bare = url_path(path)
+        bare = request_path(path)
+        messages_get = method == "GET" and status == 200 and is_messages_path(bare)
+        # R8's JSON-value rule, for every well-formed exchange: its body, and its response unless that is a
+        # messages GET's array, whose messages are checked one by one.
+        reason = json_value_problem(body, 1, "body")
+        if reason is None and not messages_get:
+            reason = json_value_problem(response, 1, "response")
+        if reason is not None:
+            return self._reject(original, reason, journal)
         cause = f"{method} {status}"
         sub_path = subscription_path(bare) if method in ("PUT", "DELETE") else None
         if sub_path is not None:
             self._see(sub_path, cause, journal)
         if status == 401:
-            error = _response_error(status, response)
-            if not self._subs.session_ended:
-                self._subs.end_session()
-                journal.append((J_EVENT, SessionChanged(ended=True, cause=cause)))
-            for p in list(self._subs):
-                self._lifecycle(p, Input.SESSION_ENDED, cause, journal, None, error)
-            return None
+            return self._end_session(cause, _response_error(status, response), journal)
         if sub_path is not None:
-            if status == 204:
+            if 200 <= status <= 299:
                 if method == "PUT":
                     if self._subs.session_ended:
                         self._subs.resume_session()
@@ -383,17 +441,25 @@ class StateCache(CacheQueries):
                     self._lifecycle(sub_path, Input.PUT_OK, cause, journal, body)
                 else:
                     self._lifecycle(sub_path, Input.DELETE_OK, cause, journal)
-            elif status in (400, 500):
-                self._lifecycle(sub_path, Input.FAILED, cause, journal, None, _response_error(status, response))
             elif status == 410:
                 self._lifecycle(sub_path, Input.GONE, cause, journal, None, _response_error(status, response))
+            elif 400 <= status <= 599:
+                self._lifecycle(sub_path, Input.FAILED, cause, journal, None, _response_error(status, response))
             return None
-        if method == "GET" and status == 200 and response is not None and is_messages_path(bare):
+        if messages_get and response is not None:
             if type(response) is not list:
                 return self._reject(original, "a messages GET with 200 must answer a JSON array of messages",
                                     journal)
             self._apply_batch(response, journal)
         return None
+
+    def _end_session(self, cause: str, error: dict[str, Any], journal: list[tuple[Any, ...]]) -> None:
+        """A 401, or a connection-down message (R18): every seen subscription closes, stale, with ``error``."""
+        if not self._subs.session_ended:
+            self._subs.end_session(cause, error)
+            journal.append((J_EVENT, SessionChanged(ended=True, cause=cause, error=copy_json(error))))
+        for p in list(self._subs):
+            self._lifecycle(p, Input.SESSION_ENDED, cause, journal, None, error)
 
     # ------------------------------------------------------------------------------------------------------------
     # Snapshots
@@ -431,6 +497,14 @@ class StateCache(CacheQueries):
                 f"{s.messages} messages ({s.rejected} rejected)>")
 
 
+def _read_part(part: Any) -> Any:
+    if isinstance(part, KeyedStore):
+        return part
+    if isinstance(part, set):
+        return IdSetView(part)
+    return read_only(part)
+
+
 def _response_error(status: int, response: Any) -> dict[str, Any]:
     if type(response) is dict and type(response.get("message")) is str:
         copied: dict[str, Any] = copy_json(response)
@@ -438,6 +512,8 @@ def _response_error(status: int, response: Any) -> dict[str, Any]:
     return {"message": f"HTTP {status}"}
 
 
-def _json_copy(value: Any) -> Any:
-    """A copy of a rejected value to keep: JSON containers copied at any depth, anything else as given."""
-    return copy_json(value)
+def _keepable(value: Any) -> Any:
+    """What to keep of a rejected value: a copy, or a short text describing it when it cannot be written as JSON."""
+    if json_value_problem(value) is None:
+        return copy_json(value)
+    return f"<not a JSON value: {describe(value)}>"

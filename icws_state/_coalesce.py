@@ -60,7 +60,7 @@ def _fold_collection(c: Collection, d1: Item, d2: Item, out: Item) -> None:
                     raise InvalidMessage(d2, f"cannot coalesce: {c.name!r} has no added list to re-create {k!r}")
                 ops[k] = ("added", merge_item(None, item, maps, True))
         for k in d.get(c.removed, ()) if c.removed else ():
-            ops[k] = ("removed", None)
+            ops[k.casefold() if c.case_insensitive else k] = ("removed", None)
     for op, src in (("added", c.added), ("changed", c.changed)):
         if src is not None and (src in d1 or src in d2 or any(o == op for o, _ in ops.values())):
             out[src] = [item for o, item in ops.values() if o == op]
@@ -88,6 +88,8 @@ def coalesce(d1: Item, d2: Item, *, schema: Schema | None = None) -> Item:
         raise InvalidMessage(d2, f"cannot coalesce a {d2['__type']!r} into a {t!r}")
     if d1.get("subscriptionId") != d2.get("subscriptionId"):
         raise InvalidMessage(d2, "cannot coalesce deltas of different subscriptionId")
+    if t in table.generic:
+        raise InvalidMessage(d2, f"{t!r} messages are events of their own (R18): they are not coalesced")
     row = table.row(t)
     if row is None or row.state:
         return {**d1, **d2}

@@ -9,7 +9,9 @@ and cuts fraction digits after the sixth without rounding, as the spec asks.
 Instants are integers: microseconds since 0001-01-01T00:00:00Z plus one day, so that even year 1 with a positive
 offset stays non-negative and -1 can stand for "no time" below all of them. Validation runs for every date-time
 property of every message, so results are memoised per distinct string in a small table that is emptied when it
-fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards.
+fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards. The table is process-wide,
+so it is bounded in bytes, not only in entries: strings longer than any date-time a server sends are parsed each
+time and never kept (a 5 MB string in a rejected message must not outlive the cache that rejected it).
 """
 
 from __future__ import annotations
@@ -17,7 +19,7 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
-__all__ = ["instant", "is_datetime", "parse_datetime"]
+__all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime"]
 
 _D = r"(?:0[1-9]|[12][0-9]|3[01])"
 _M = r"(?:0[1-9]|1[0-2])"
@@ -32,9 +34,13 @@ _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
 _ONE_DAY_US = 86_400_000_000
 _US = timedelta(microseconds=1)
 
-_CACHE_LIMIT = 16384
-_cache: dict[str, int | None] = {}
-_MISS = -2
+#: At most this many strings are memoised, each at most `_MEMO_TEXT_LIMIT` characters: well under 2 MB in all.
+_MEMO_LIMIT = 16384
+_MEMO_TEXT_LIMIT = 64
+#: The memo: date-time string -> instant, or None for a string that is not one. Read it with
+#: ``MEMO.get(text, MEMO_MISS)`` to skip a call on the hot path; only `instant` writes it.
+MEMO: dict[str, int | None] = {}
+MEMO_MISS = -2
 
 
 def _parse(text: str) -> datetime | None:
@@ -49,14 +55,15 @@ def _parse(text: str) -> datetime | None:
 
 def instant(text: str) -> int | None:
     """The instant ``text`` names, in microseconds (UTC, shifted as above), or None when it is not an ICWS date-time."""
-    value = _cache.get(text, _MISS)
-    if value != _MISS:
+    value = MEMO.get(text, MEMO_MISS)
+    if value != MEMO_MISS:
         return value
     parsed = _parse(text) if type(text) is str else None
     value = None if parsed is None else (parsed - _EPOCH) // _US + _ONE_DAY_US
-    if len(_cache) >= _CACHE_LIMIT:
-        _cache.clear()
-    _cache[text] = value
+    if type(text) is str and len(text) <= _MEMO_TEXT_LIMIT:
+        if len(MEMO) >= _MEMO_LIMIT:
+            MEMO.clear()
+        MEMO[text] = value
     return value
 
 

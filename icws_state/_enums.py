@@ -6,6 +6,7 @@ from enum import IntEnum
 
 __all__ = [
     "AssistanceRequestState",
+    "ConnectionState",
     "InteractionDirection",
     "InteractionHistoryStatus",
     "ParticipantAction",
@@ -49,3 +50,11 @@ class ParticipantAction(IntEnum):
     INITIATED = 1
     IGNORED = 2
     ACCEPTED = 3
+
+
+class ConnectionState(IntEnum):
+    """State of the session's connection (R18); ``DOWN`` means the server dropped the session."""
+
+    NONE = 0
+    UP = 1
+    DOWN = 2

@@ -11,11 +11,11 @@ Events are frozen, slotted and keyword-only; they are not meant to be subclassed
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
-from types import MappingProxyType
 from typing import Any, overload
 
 import attrs
 
+from ._readonly import read_only
 from ._subscriptions import Subscription, Transition
 
 __all__ = [
@@ -134,12 +134,18 @@ class SubscriptionChanged(Event):
     cause: str
 
 
+def _ro_or_none(value: Any) -> Any:
+    return None if value is None else _ro(value)
+
+
 @attrs.frozen(kw_only=True)
 class SessionChanged(Event):
-    """A 401 ended the session (``ended``), or a PUT 204 made it live again."""
+    """The session ended (``ended``: a 401, or the server dropped it with a connection-down message, R18), or a
+    successful PUT made it live again. ``error`` is what ended it (None when it resumes)."""
 
     ended: bool
     cause: str
+    error: Mapping[str, Any] | None = attrs.field(default=None, converter=_ro_or_none)
 
 
 @attrs.frozen(kw_only=True)
@@ -164,7 +170,7 @@ J_ADDED, J_CHANGED, J_REMOVED, J_EVICTED, J_APPENDED, J_PROPS, J_REPLACED, J_CLE
 
 
 def _ro(value: Any) -> Any:
-    return MappingProxyType(value) if type(value) is dict else value
+    return read_only(value)
 
 
 def _build(rec: tuple[Any, ...]) -> Event:

@@ -11,12 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
-from types import MappingProxyType
 from typing import Any, overload
 
 from sortedcontainers import SortedList
 
 from ._datetimes import instant
+from ._readonly import read_only_item
 from ._stores import Item, KeyedStore
 
 __all__ = ["HistoryStore"]
@@ -52,8 +52,8 @@ class _Ordered(Sequence[Mapping[str, Any]]):
     def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
         items = self._store._items
         if isinstance(index, slice):
-            return [MappingProxyType(items[k]) for _, k in self._store._order[index]]
-        return MappingProxyType(items[self._store._order[index][1]])
+            return [read_only_item(items[k]) for _, k in self._store._order[index]]
+        return read_only_item(items[self._store._order[index][1]])
 
     def __len__(self) -> int:
         return len(self._store._order)
@@ -94,7 +94,7 @@ class HistoryStore(KeyedStore):
     def newest_first(self) -> Iterator[Mapping[str, Any]]:
         """Items from the newest (greatest in R6 order) to the oldest."""
         items = self._items
-        return (MappingProxyType(items[k]) for _, k in reversed(self._order))
+        return (read_only_item(items[k]) for _, k in reversed(self._order))
 
     def latest(self, n: int) -> list[Mapping[str, Any]]:
         """The ``n`` newest items, newest first."""
@@ -103,13 +103,13 @@ class HistoryStore(KeyedStore):
         items = self._items
         # Walk from the end rather than slice: slicing a SortedList builds its positional index, which every
         # later insert and eviction would then have to maintain.
-        return [MappingProxyType(items[k]) for _, k in islice(reversed(self._order), n)]
+        return [read_only_item(items[k]) for _, k in islice(reversed(self._order), n)]
 
     def between(self, start: datetime | str, end: datetime | str) -> list[Mapping[str, Any]]:
         """Items whose ``initiationTime`` falls in ``[start, end)``, oldest first; items without one are left out."""
         lo, hi = _as_instant(start), _as_instant(end)
         items = self._items
-        return [MappingProxyType(items[k]) for _, k in self._order.irange((lo, ""), (hi, ""), (True, False))]
+        return [read_only_item(items[k]) for _, k in self._order.irange((lo, ""), (hi, ""), (True, False))]
 
     def index(self, interaction_id: str) -> int:
         """Position of an item in R6 order; KeyError when it is not cached."""
@@ -123,7 +123,7 @@ class HistoryStore(KeyedStore):
         value = instant(t)
         return (_NO_TIME if value is None else value, key)
 
-    def put(self, key: str, old: Item | None, new: Item) -> None:
+    def _put(self, key: str, old: Item | None, new: Item) -> None:
         self._items[key] = new
         if old is None:
             t = new.get(self._order_by)
@@ -134,17 +134,17 @@ class HistoryStore(KeyedStore):
             self._order.remove(self._pair(old, key))
             self._order.add(self._pair(new, key))
 
-    def pop_raw(self, key: str) -> Item | None:
+    def _pop(self, key: str) -> Item | None:
         old = self._items.pop(key, None)
         if old is not None:
             self._order.remove(self._pair(old, key))
         return old
 
-    def reset(self) -> None:
+    def _reset(self) -> None:
         self._items = {}
         self._order = SortedList()
 
-    def evict_to(self, bound: int) -> list[tuple[str, Item]]:
+    def _evict_to(self, bound: int) -> list[tuple[str, Item]]:
         """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
         out = []
         order, items = self._order, self._items
@@ -153,7 +153,7 @@ class HistoryStore(KeyedStore):
             out.append((k, items.pop(k)))
         return out
 
-    def raw_items(self) -> Iterator[tuple[str, Item]]:
+    def _raw_items(self) -> Iterator[tuple[str, Item]]:
         items = self._items
         for _, k in self._order:
             yield k, items[k]

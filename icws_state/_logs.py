@@ -14,32 +14,17 @@ import base64
 import binascii
 import contextlib
 import enum
-import json
 import os
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
-from urllib.parse import unquote, urlsplit
+from urllib.parse import urlsplit
 
 import attrs
 
-from ._paths import is_messages_path
+from ._json import decode_json
+from ._paths import is_messages_path, request_path
 
 __all__ = ["InputKind", "LogInput", "decode_json", "har_entries", "read_log", "read_stream", "sse_messages"]
-
-
-try:  # orjson is an optional extra; both parse the same JSON into the same Python values.
-    import orjson as _orjson
-
-    def decode_json(data: bytes | str) -> Any:
-        try:
-            return _orjson.loads(data)
-        except _orjson.JSONDecodeError:
-            return json.loads(data)  # what orjson refuses but stdlib reads (NaN, huge ints), stdlib decides
-
-except ImportError:  # pragma: no cover - depends on the environment
-
-    def decode_json(data: bytes | str) -> Any:
-        return json.loads(data)
 
 
 class InputKind(enum.Enum):
@@ -191,7 +176,7 @@ def _har_entry(i: int, entry: Any) -> LogInput:
     started = entry.get("startedDateTime")
     at = started if type(started) is str else None
     try:
-        path = unquote(urlsplit(url).path)
+        path = urlsplit(url).path  # escapes left as they are: the cache decodes every exchange's path once
     except ValueError:
         return LogInput(i, InputKind.INVALID, entry, reason=f"request.url is not a URL: {url[:60]!r}", at=at)
     exchange: dict[str, Any] = {"method": method, "path": path, "status": status}
@@ -199,11 +184,11 @@ def _har_entry(i: int, entry: Any) -> LogInput:
     body_text = post.get("text") if type(post) is dict else None
     if type(body_text) is str and body_text.strip():
         with contextlib.suppress(ValueError, RecursionError):
-            exchange["body"] = json.loads(body_text)
+            exchange["body"] = decode_json(body_text)
     assert type(response) is dict
     content = response.get("content")
     text = content.get("text") if type(content) is dict else None
-    is_messages = method == "GET" and status == 200 and is_messages_path(path)
+    is_messages = method == "GET" and status == 200 and is_messages_path(request_path(path))
     if type(text) is str and type(content) is dict and str(content.get("encoding", "")).lower() == "base64":
         try:
             text = base64.b64decode(text, validate=True).decode("utf-8")
@@ -217,7 +202,7 @@ def _har_entry(i: int, entry: Any) -> LogInput:
             if type(mime) is str and mime.lower().startswith("text/event-stream"):
                 exchange["response"] = sse_messages(text)
             else:
-                exchange["response"] = json.loads(text)
+                exchange["response"] = decode_json(text)
         except (ValueError, RecursionError) as e:
             if is_messages:
                 return LogInput(i, InputKind.INVALID, entry,
@@ -235,7 +220,7 @@ def sse_messages(text: str) -> list[Any]:
 
     def dispatch() -> None:
         if data:
-            value = json.loads("\n".join(data))
+            value = decode_json("\n".join(data))
             if type(value) is list:
                 out.extend(value)
             else:

@@ -8,18 +8,20 @@ schema rows, so a query and the engine can never disagree about where a type's d
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
 from typing import Any, Protocol
 
+from ._config_queries import ConfigurationQueries, display_name, display_names
 from ._history import HistoryStore
-from ._schema import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATUS_MESSAGES, USER_STATUSES, Row
+from ._schema import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATISTIC_VALUES, STATUS_MESSAGES, USER_STATUSES, Row
 from ._stores import KeyedStore
 from ._subscriptions import Subscription
 from ._views import (
     AssistanceRequest,
     HistoryItem,
     QueueInteraction,
+    StatisticValue,
     StatusMessage,
     UserPresence,
     UserStatus,
@@ -29,6 +31,7 @@ from ._views import (
 __all__ = ["CacheQueries", "QueueContents"]
 
 _NOTHING: Mapping[str, Mapping[str, Any]] = MappingProxyType({})
+_NO_PROPERTIES: Mapping[str, Any] = MappingProxyType({})
 _QUEUE_PREFIX = QUEUE_CONTENTS.path.partition("{")[0]
 _DETAILS_PREFIX = ASSISTANCE_DETAILS.path.partition("{")[0]
 
@@ -94,7 +97,7 @@ class QueueContents:
     def properties(self) -> Mapping[str, Any]:
         """Unknown top-level properties the queue's messages carried (R15)."""
         got = self._cache.path_data(self._path)
-        return MappingProxyType({}) if got is None else MappingProxyType(dict(got[1]))
+        return _NO_PROPERTIES if got is None else got[1]
 
     def interaction(self, interaction_id: str) -> QueueInteraction | None:
         raw = self.interactions.get(interaction_id)
@@ -105,11 +108,19 @@ class QueueContents:
         return [to_view(raw, QueueInteraction) for raw in self.interactions.values()]
 
     def attribute(self, interaction_id: str, name: str) -> str | None:
-        """One attribute value (``q.attribute("i1", "Eic_State")``); None when absent."""
+        """One attribute value (``q.attribute("i1", "Eic_State")``); None when absent.
+
+        ICWS attribute names are case-insensitive (R16's note): the exact spelling is preferred, then any
+        spelling that folds alike (the first in code-point order). O(1) for an exact hit, O(attributes) otherwise.
+        """
         raw = self.interactions.get(interaction_id)
         if raw is None:
             return None
-        value = raw.get("attributes", {}).get(name)
+        attributes = raw.get("attributes", {})
+        value = attributes.get(name)
+        if value is None:
+            folded = name.casefold()
+            value = next((attributes[k] for k in sorted(attributes) if k.casefold() == folded), None)
         return value if isinstance(value, str) else None
 
     def __len__(self) -> int:
@@ -125,7 +136,7 @@ class QueueContents:
         return f"<QueueContents {self.subscription_id!r}: {len(self)} interactions>"
 
 
-class CacheQueries:
+class CacheQueries(ConfigurationQueries):
     """Typed queries over the cache's state; mixed into `StateCache`.
 
     Every method reads the current state and returns new immutable views (or raw read-only mappings where it
@@ -165,11 +176,14 @@ class CacheQueries:
         return _status_message(self, status_id)
 
     def status_messages(self: _ReadSide) -> dict[str, StatusMessage]:
-        """The whole status-message catalogue by status id, in status-id order."""
+        """The whole status-message catalogue by status id as the catalogue spells it, in folded-id order (R16).
+
+        ``status_message(id)`` finds an entry whatever the case of ``id``. O(n) views.
+        """
         store = self.keyed(STATUS_MESSAGES.path, STATUS_MESSAGES.collections[0].name)
         if store is None:
             return {}
-        return {k: to_view(raw, StatusMessage) for k, raw in store.items()}
+        return {raw["statusId"]: to_view(raw, StatusMessage) for raw in store.values()}
 
     def user_status(self: _ReadSide, user_id: str) -> UserPresence | None:
         """The status of ``user_id`` joined with the catalogue (``.text``, ``.icon_uri``), or None."""
@@ -180,10 +194,11 @@ class CacheQueries:
         return _presence(self, to_view(raw, UserStatus))
 
     def user_statuses(self: _ReadSide) -> dict[str, UserPresence]:
-        """Every cached user status, joined with the catalogue, by user id in user-id order."""
+        """Every cached user status, joined with the catalogue and the users lists, by user id in user-id order."""
         store = _user_store(self)
         if store is None:
             return {}
+        names = display_names(self)
         catalogue: dict[str, StatusMessage | None] = {}
         out = {}
         for user_id, raw in store.items():
@@ -192,19 +207,72 @@ class CacheQueries:
             if sid is not None and sid not in catalogue:
                 catalogue[sid] = _status_message(self, sid)
             out[user_id] = UserPresence(user_id=user_id, status=status,
-                                        message=None if sid is None else catalogue[sid])
+                                        message=None if sid is None else catalogue[sid],
+                                        display_name=names.get(user_id))
         return out
 
-    def users_by_status(self: _ReadSide) -> dict[str, list[str]]:
-        """User ids grouped by ``statusId``, both sorted; users without a ``statusId`` are left out."""
+    def users_by_status(self: _ReadSide, *, names: bool = False) -> dict[str, list[str]]:
+        """User ids grouped by status, groups sorted by name, users in user-id order; users without a
+        ``statusId`` are left out. O(n log n).
+
+        Status ids are compared ignoring case (R16): a group is named by the catalogue's spelling of its status,
+        or, for a status the catalogue lacks, by the spelling of its first user in user-id order. ``names=True``
+        shows each user by its display name from a cached users list (`user_display_names`), or by its id where
+        none names it, still in user-id order: what a presence view lists.
+        """
         store = _user_store(self)
-        groups: dict[str, list[str]] = {}
+        catalogue = self.keyed(STATUS_MESSAGES.path, STATUS_MESSAGES.collections[0].name)
+        groups: dict[str, tuple[str, list[str]]] = {}
+        labels = display_names(self) if names and store is not None else {}
         if store is not None:
             for user_id, raw in store.items():
                 sid = raw.get("statusId")
                 if isinstance(sid, str):
-                    groups.setdefault(sid, []).append(user_id)
-        return {sid: groups[sid] for sid in sorted(groups)}
+                    folded = sid.casefold()
+                    group = groups.get(folded)
+                    if group is None:
+                        entry = None if catalogue is None else catalogue.get(sid)
+                        group = groups[folded] = (sid if entry is None else entry["statusId"], [])
+                    group[1].append(labels.get(user_id, user_id))
+        return dict(sorted(groups.values()))
+
+    # -- statistics --------------------------------------------------------------------------------------------
+    def statistic_value(self: _ReadSide, key: Mapping[str, Any] | str, *parameter_values: str) -> StatisticValue | None:
+        """One statistic value (R17), by its ``statisticKey`` object (O(1)), or by a statistic id and the values
+        of its parameters in order (O(n)); None when it is not cached.
+
+        >>> from icws_state import StateCache
+        >>> cache = StateCache()
+        >>> k = {"statisticIdentifier": "inin.workgroup:TotalAgents",
+        ...      "parameterValueItems": [{"parameterTypeId": "ININ.People.WorkgroupStats:Workgroup", "value": "Sales"}]}
+        >>> v = {"__type": "urn:inin.com:statistics:statisticIntValue", "value": 4, "statisticValueType": 0}
+        >>> _ = cache.apply({"__type": "urn:inin.com:statistics:statisticValueMessage", "isDelta": False,
+        ...                  "statisticValueChanges": [{"statisticKey": k, "statisticValue": v}]})
+        >>> cache.statistic_value(k).value
+        4
+        >>> cache.statistic_value("inin.workgroup:TotalAgents", "Sales").value
+        4
+        """
+        store = _statistics_store(self)
+        if store is None:
+            return None
+        if not isinstance(key, str):
+            raw = store.get(dict(key))  # type: ignore[call-overload]  # an object key (R17): looked up by its text
+            return None if raw is None else to_view(raw, StatisticValue)
+        wanted = list(parameter_values)
+        for raw in store.values():
+            skey = raw["statisticKey"]
+            if skey.get("statisticIdentifier") == key and _parameter_values(skey) == wanted:
+                return to_view(raw, StatisticValue)
+        return None
+
+    def statistic_values(self: _ReadSide, statistic_id: str | None = None) -> list[StatisticValue]:
+        """Every cached statistic value, or those of one ``statisticIdentifier``, in canonical-key order. O(n)."""
+        store = _statistics_store(self)
+        if store is None:
+            return []
+        return [to_view(raw, StatisticValue) for raw in store.values()
+                if statistic_id is None or raw["statisticKey"].get("statisticIdentifier") == statistic_id]
 
     # -- assistance-request details --------------------------------------------------------------------------
     def assistance_request_ids(self: _ReadSide) -> list[str]:
@@ -233,6 +301,17 @@ class CacheQueries:
         return to_view(details, AssistanceRequest)
 
 
+def _statistics_store(cache: _ReadSide) -> KeyedStore | None:
+    return cache.keyed(STATISTIC_VALUES.path, STATISTIC_VALUES.collections[0].name)
+
+
+def _parameter_values(statistic_key: Mapping[str, Any]) -> list[Any]:
+    items = statistic_key.get("parameterValueItems")
+    if not isinstance(items, Sequence) or isinstance(items, str):
+        return []
+    return [p.get("value") if isinstance(p, Mapping) else None for p in items]
+
+
 def _user_store(cache: _ReadSide) -> KeyedStore | None:
     return cache.keyed(USER_STATUSES.path, USER_STATUSES.collections[0].name)
 
@@ -246,4 +325,5 @@ def _status_message(cache: _ReadSide, status_id: str) -> StatusMessage | None:
 def _presence(cache: _ReadSide, status: UserStatus) -> UserPresence:
     sid = status.status_id
     message = None if sid is None else _status_message(cache, sid)
-    return UserPresence(user_id=status.user_id, status=status, message=message)
+    return UserPresence(user_id=status.user_id, status=status, message=message,
+                        display_name=display_name(cache, status.user_id))

@@ -27,7 +27,7 @@ from ._events import (
 from ._history import HistoryStore
 from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedStore
-from ._validation import Validator, key_getter
+from ._validation import Validator, key_getter, lookup_key
 
 __all__ = ["PathData", "RowEngine", "apply_generic", "merge_item"]
 
@@ -63,7 +63,7 @@ class PathData:
         self.type = row.type
         self.properties: Item = {}
         self.parts: list[Any] = [
-            *(HistoryStore(c.order_by) if c.order_by else KeyedStore() for c in row.collections),
+            *(HistoryStore(c.order_by) if c.order_by else KeyedStore(lookup_key(c)) for c in row.collections),
             *(set() for _ in row.id_sets),
             *([] for _ in row.appends),
         ]
@@ -72,7 +72,7 @@ class PathData:
         self.properties = {}
         for part in self.parts:
             if isinstance(part, KeyedStore):
-                part.reset()
+                part._reset()
             else:
                 part.clear()
 
@@ -82,18 +82,20 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
     (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items.
 
     The loops read and write the store's dict directly; only an insert, or a change of the order field of an
-    ordered store (R6), goes through `KeyedStore.put`, which keeps the order.
+    ordered store (R6), goes through `KeyedStore._put`, which keeps the order.
     """
     name, maps = c.name, c.maps
     key_of = key_getter(c)
-    flat_key = c.key if "." not in c.key else None
+    # The common case, a plain string key compared exactly, reads the key inline; the rest call `key_of`.
+    flat_key = c.key if "." not in c.key and not (c.case_insensitive or c.object_key) else None
+    fold = c.case_insensitive
     added, removed = c.added, c.removed
     merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
     order_field = c.order_by
 
     def apply(store: KeyedStore, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
         items = store._items
-        put = store.put
+        put = store._put
         if added is not None:
             for item in msg.get(added, ()):
                 k = item[flat_key] if flat_key is not None else key_of(item)
@@ -123,7 +125,9 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
                     journal.append((J_CHANGED, path, name, k, old, new))
         if removed is not None:
             for k in msg.get(removed, ()):
-                old = store.pop_raw(k)
+                if fold:
+                    k = k.casefold()
+                old = store._pop(k)
                 if old is not None and journal is not None:
                     journal.append((J_REMOVED, path, name, k, old))
 
@@ -160,7 +164,7 @@ def _id_set_ops(s: IdSet) -> Callable[[set[str], Item, Journal | None, str], Non
 def _evict(store: KeyedStore, bound: Any, journal: Journal, path: str, name: str) -> None:
     """R7: after a message, drop the items that sort first until the PUT's bound remains (when it has one)."""
     if type(bound) is int and bound >= 0 and len(store._items) > bound:
-        for k, old in store.evict_to(bound):
+        for k, old in store._evict_to(bound):
             journal.append((J_EVICTED, path, name, k, old))
 
 
@@ -171,9 +175,8 @@ class RowEngine:
         self.row = row
         self.type = row.type
         self.state = row.state
-        validator = Validator(row)
-        self.validate = validator.validate
-        self._flag = validator._flag
+        self.validator = Validator(row)
+        self.validate = self.validator.validate
         #: The path when it holds no placeholder; None when it comes from the message (R11).
         self.fixed_path: str | None = None if row.route else row.path
         self.route = row.route
@@ -213,7 +216,7 @@ class RowEngine:
     def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
               parameters: Item) -> None:
         """Merge a valid data message into ``data``; ``parameters`` are the path's PUT parameters (for R7)."""
-        nulls = self._flag[0]
+        nulls = self.validator.nulls
         if full:
             data.reset()
             journal.append((J_REPLACED, path, self.type))
@@ -242,9 +245,9 @@ class RowEngine:
         if full:
             data.reset()
             journal.append((J_REPLACED, path, self.type))
-            self._ops0(data.parts[0], msg, None, path, self._flag[0])
+            self._ops0(data.parts[0], msg, None, path, self.validator.nulls)
         else:
-            self._ops0(data.parts[0], msg, journal, path, self._flag[0])
+            self._ops0(data.parts[0], msg, journal, path, self.validator.nulls)
         if self._bound0 is not None:
             _, name, param = self._bound0
             _evict(data.parts[0], parameters.get(param), journal, path, name)

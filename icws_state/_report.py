@@ -25,6 +25,7 @@ import attrs
 from ._cache import StateCache
 from ._datetimes import parse_datetime
 from ._events import Anomaly, Changes, Rejected, SessionChanged, SubscriptionChanged
+from ._files import escape_surrogates, shown
 from ._logs import LogInput
 from ._replay import replay
 from ._summary import summarize
@@ -511,7 +512,7 @@ def _table(rows: list[list[str]], head: list[str], table_id: str, count: int, ro
 
 
 def render(data: ReportData) -> str:
-    """The HTML page for already-collected ``data``."""
+    """The HTML page for already-collected ``data``; always encodable as UTF-8 (surrogates are escaped)."""
     edges, timed = _edges(data)
     defs = (
         '<defs><pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" '
@@ -593,15 +594,16 @@ def render(data: ReportData) -> str:
         c["unauthorized"],
         [f' data-line="{u[0]}"' for u in data.unauthorized],
     )
-    title = os.path.basename(data.log) or data.log
-    return "".join(
+    name = shown(data.log)  # a log name that is not UTF-8 shows its bytes as \xff
+    title = os.path.basename(name) or name
+    page = "".join(
         [
             '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">',
             '<meta name="viewport" content="width=device-width, initial-scale=1">',
             '<link rel="icon" href="data:,">',
             f"<title>icws-state report: {_e(title)}</title><style>{_CSS}</style></head><body>",
             f"<h1>icws-state report: {_e(title)}</h1>",
-            f'<p class="meta" id="log-path">{_e(data.log)} · {bucket_note}</p>',
+            f'<p class="meta" id="log-path">{_e(name)} · {bucket_note}</p>',
             f'<dl class="counts" id="counts">{count_items}</dl>',
             f'<div class="legend" id="state-legend">{state_legend}</div>',
             f'<svg id="timeline" xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {_W} {height}" width="{_W}"'
@@ -614,6 +616,8 @@ def render(data: ReportData) -> str:
             "</body></html>\n",
         ]
     )
+    # A lone surrogate from the log (a valid JSON escape) is shown as its escape: UTF-8 and HTML cannot carry it.
+    return escape_surrogates(page)
 
 
 def render_report(log_path: str | os.PathLike[str]) -> str:

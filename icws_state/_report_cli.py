@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any, TextIO
+from typing import Any
 
-from ._cli import EXIT_OK, EXIT_USAGE
+from ._cli import EXIT_OK, Stream, cannot, check_readable, write_output
+from ._files import shown
 from ._report import render_report
 
 __all__ = ["add_report_command"]
-
 
 
 def add_report_command(subparsers: Any) -> None:
@@ -27,17 +27,13 @@ def add_report_command(subparsers: Any) -> None:
     r.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+def _run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+    check_readable(args.log)
     try:
         page = render_report(args.log)
     except OSError as e:
-        err.write(f"icws-state report: cannot read {args.log}: {e.strerror or e}\n")
-        return EXIT_USAGE
-    try:
-        with open(args.html, "w", encoding="utf-8") as f:
-            f.write(page)
-    except OSError as e:
-        err.write(f"icws-state report: cannot write {args.html}: {e.strerror or e}\n")
-        return EXIT_USAGE
-    out.write(f"report written to {args.html} ({len(page.encode()) / 1024:.0f} KiB)\n")
+        raise cannot("read", e.filename if e.filename is not None else args.log, e) from None
+    data = page.encode("utf-8")
+    write_output(args.html, data)
+    out.write(f"report written to {shown(args.html)} ({len(data) / 1024:.0f} KiB)\n")
     return EXIT_OK

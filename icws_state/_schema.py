@@ -2,30 +2,31 @@
 
 Each `Row` names a message type, the subscription path its messages belong to (rule R11), and the shapes of its
 properties: keyed collections (R4, R12, R13), id sets (R5), append lists (R14) and typed scalars (R15). One engine
-(`_engine`) runs every row; the seeded types (interaction history, the assistance-request list and its state
+(`_reducer`) runs every row; the seeded types (interaction history, the assistance-request list and its state
 message) are rows like any other. A type that is in no row goes to the generic store (R1).
 
 A client that needs a type the library does not ship builds a `Row` and extends the table::
 
     >>> from icws_state import Collection, Kind, Row, default_schema
     >>> row = Row(
-    ...     type="urn:example.com:configuration:configurationListMessage",
-    ...     path="configuration/lists/{subscriptionId}",
+    ...     type="urn:example.com:crm:accountsMessage",
+    ...     path="crm/accounts/{subscriptionId}",
     ...     route="subscriptionId",
     ...     collections=(Collection(
-    ...         name="configurations", key="configurationId.id",
+    ...         name="accounts", key="accountId.id",
     ...         added="added", changed="changed", removed="removed",
-    ...         item={"configurationId": Kind.OBJECT, "name": Kind.STRING},
+    ...         item={"accountId": Kind.OBJECT, "name": Kind.STRING},
     ...     ),),
     ... )
     >>> schema = default_schema().with_row(row)
     >>> schema.row(row.type).path
-    'configuration/lists/{subscriptionId}'
+    'crm/accounts/{subscriptionId}'
 """
 
 from __future__ import annotations
 
 import enum
+import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -36,6 +37,7 @@ from ._errors import SchemaError
 __all__ = [
     "AppendList",
     "Collection",
+    "GenericType",
     "IdSet",
     "Kind",
     "Row",
@@ -89,6 +91,10 @@ class Collection:
 
     ``order_by`` (a date-time property) keeps the items sorted by that instant, then by key (R6); ``bound_parameter``
     names the PUT parameter that bounds their number (R7). ``maps`` are the item properties typed `Kind.MAP`.
+
+    The key is a string compared exactly, unless ``case_insensitive`` (R16: keyed by the casefolded string, as ICWS
+    status ids are) or ``object_key`` (R17: the key property is an object, keyed by its canonical JSON text, as
+    statistic keys are; only an upsert list may have one, since a removed list could not name it).
     """
 
     name: str
@@ -101,6 +107,8 @@ class Collection:
     upsert: str | None = None
     order_by: str | None = None
     bound_parameter: str | None = None
+    case_insensitive: bool = False
+    object_key: bool = False
 
     @property
     def sources(self) -> tuple[str, ...]:
@@ -216,7 +224,13 @@ def _check_row(row: Row) -> None:
             raise bad(f"collection {c.name!r}: an upsert list stands alone (no added/changed/removed)")
         if c.order_by is not None and c.item.get(c.order_by) is not Kind.DATETIME:
             raise bad(f"collection {c.name!r}: order_by must name a DATETIME item property")
-        if "." not in c.key and c.item.get(c.key, Kind.STRING) is not Kind.STRING:
+        if c.object_key:
+            if c.upsert is None or "." in c.key or c.case_insensitive:
+                raise bad(f"collection {c.name!r}: an object key needs an upsert list, a plain property name and "
+                          "no case folding")
+            if c.item.get(c.key, Kind.OBJECT) is not Kind.OBJECT:
+                raise bad(f"collection {c.name!r}: its object key {c.key!r} must be typed OBJECT")
+        elif "." not in c.key and c.item.get(c.key, Kind.STRING) is not Kind.STRING:
             raise bad(f"collection {c.name!r}: its key {c.key!r} must be typed STRING")
     for kinds in (row.scalars, *(c.item for c in row.collections), *(a.item for a in row.appends)):
         for p, k in kinds.items():
@@ -230,10 +244,34 @@ def _check_row(row: Row) -> None:
 
 
 @attrs.frozen
+class GenericType:
+    """A type that belongs to no subscription path and is cached in the generic store (R1), but whose known
+    properties are typed (R8), and which may end the session (R18: a connection-down message acts as a 401).
+
+    ``ends_session`` is ``(property, value)``: a valid message whose ``property`` equals ``value`` ends the session,
+    with the string property ``reason`` (when present) as the error's message.
+    """
+
+    type: str
+    scalars: Mapping[str, Kind] = attrs.field(factory=dict, converter=_fields)
+    required: frozenset[str] = attrs.field(default=frozenset(), converter=_names)
+    ends_session: tuple[str, int] | None = None
+    reason: str | None = None
+
+
+def _generic_types(value: Mapping[str, GenericType]) -> dict[str, GenericType]:
+    return dict(value)
+
+
+@attrs.frozen
 class Schema:
-    """An immutable table of rows, keyed by message type. `with_row` returns a new, checked table."""
+    """An immutable table of rows, keyed by message type. `with_row` returns a new, checked table.
+
+    ``generic`` types stay in the generic store but have typed properties (R18's connection-state message).
+    """
 
     rows: Mapping[str, Row] = attrs.field(converter=_rows)
+    generic: Mapping[str, GenericType] = attrs.field(factory=dict, converter=_generic_types)
 
     def row(self, message_type: str) -> Row | None:
         return self.rows.get(message_type)
@@ -248,7 +286,7 @@ class Schema:
         """A new schema with ``row`` added; SchemaError if its type or its data path is already taken."""
         if not isinstance(row, Row):
             raise SchemaError(f"expected a Row, got {type(row).__name__}")
-        if row.type in self.rows:
+        if row.type in self.rows or row.type in self.generic:
             raise SchemaError(f"type {row.type!r} already has a row")
         if not row.state:
             for other in self.rows.values():
@@ -257,7 +295,7 @@ class Schema:
         exported = {r.exported_as for r in self.rows.values()} - {None}
         if row.exported_as is not None and row.exported_as in exported:
             raise SchemaError(f"snapshot key {row.exported_as!r} is already taken")
-        return Schema({**self.rows, row.type: row})
+        return Schema({**self.rows, row.type: row}, self.generic)
 
 
 def _same_template(a: str, b: str) -> bool:
@@ -358,8 +396,24 @@ STATUS_MESSAGES = Row(
                 "isPersistentStatus": _B, "isForwardStatus": _B, "isAfterCallWorkStatus": _B, "isAcdStatus": _B,
                 "isAllowFollowUpStatus": _B,
             },
+            case_insensitive=True,
         ),
     ),
+)
+STATISTIC_VALUES = Row(
+    type=_PREFIX + "statistics:statisticValueMessage",
+    path="statistics/statistic-values",
+    collections=(
+        Collection(
+            name="statisticValueChanges",
+            key="statisticKey",
+            upsert="statisticValueChanges",
+            item={"statisticKey": Kind.OBJECT, "statisticValue": Kind.OBJECT},
+            nullable={"statisticValue"},
+            object_key=True,
+        ),
+    ),
+    required={"statisticValueChanges"},
 )
 ASSISTANCE_DETAILS = Row(
     type=_PREFIX + "interactions.assistance:assistanceRequestDetailsMessage",
@@ -379,12 +433,27 @@ ASSISTANCE_DETAILS = Row(
                         item={"text": _S, "participantId": _S, "timeAdded": _D}),),
 )
 
-_DEFAULT = Schema({})
+#: R18: the server tells the client its session's connection changed; ``newConnectionState`` 2 (Down) ends it.
+CONNECTION_STATE = GenericType(
+    type=_PREFIX + "connection:connectionStateChangeMessage",
+    scalars={"previousConnectionState": _E, "newConnectionState": _E, "reason": _S, "shouldReconnect": _B},
+    required={"previousConnectionState", "newConnectionState", "reason"},
+    ends_session=("newConnectionState", 2),
+    reason="reason",
+)
+
+_DEFAULT = Schema({}, {CONNECTION_STATE.type: CONNECTION_STATE})
 for _row in (HISTORY, ASSISTANCE_LIST, ASSISTANCE_STATE, QUEUE_CONTENTS, QUEUE_STATE, USER_STATUSES,
-             STATUS_MESSAGES, ASSISTANCE_DETAILS):
+             STATUS_MESSAGES, STATISTIC_VALUES, ASSISTANCE_DETAILS):
     _DEFAULT = _DEFAULT.with_row(_row)
 
 
+@functools.cache
 def default_schema() -> Schema:
-    """The table the library ships: the seeded types and those of ``schemas.md``."""
-    return _DEFAULT
+    """The table the library ships: the seeded types, those of ``schemas.md`` and the configuration lists (6.4)."""
+    from ._configuration import CONFIGURATION_ROWS  # here, not at the top: that module builds its rows from this one
+
+    schema = _DEFAULT
+    for row in CONFIGURATION_ROWS:
+        schema = schema.with_row(row)
+    return schema

@@ -7,13 +7,13 @@ change events hand out the old and the new item without copying either.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Set
-from types import MappingProxyType
+from collections.abc import Callable, Iterator, Mapping, Set
 from typing import Any
 
 from ._enums import SubscriptionState
+from ._readonly import read_only_item
 
-__all__ = ["GenericStore", "IdSetView", "KeyedStore"]
+__all__ = ["GenericStore", "IdSetView", "KeyedStore", "raw_items"]
 
 Item = dict[str, Any]
 
@@ -24,16 +24,25 @@ class KeyedStore(Mapping[str, Mapping[str, Any]]):
     ``store[key]`` is O(1); iteration sorts the keys, O(n log n).
     """
 
-    __slots__ = ("_items",)
+    __slots__ = ("_items", "_lookup")
 
-    def __init__(self) -> None:
+    def __init__(self, lookup: Callable[[Any], Any] | None = None) -> None:
         self._items: dict[str, Item] = {}
+        #: How a caller's key becomes a stored one: casefolded (R16), an object's canonical text (R17).
+        self._lookup = lookup
 
     # -- read side ---------------------------------------------------------------------------------------------
-    def __getitem__(self, key: str) -> Mapping[str, Any]:
-        return MappingProxyType(self._items[key])
+    def __getitem__(self, key: Any) -> Mapping[str, Any]:
+        if self._lookup is not None:
+            key = self._lookup(key)
+        return read_only_item(self._items[key])
 
     def __contains__(self, key: object) -> bool:
+        if self._lookup is not None:
+            try:
+                key = self._lookup(key)
+            except (TypeError, ValueError):
+                return False
         return key in self._items
 
     def __iter__(self) -> Iterator[str]:
@@ -45,27 +54,33 @@ class KeyedStore(Mapping[str, Mapping[str, Any]]):
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self)} items>"
 
-    def raw_items(self) -> Iterator[tuple[str, Item]]:
-        """(key, item) in iteration order, without read-only wrappers (for snapshots)."""
+    def _raw_items(self) -> Iterator[tuple[str, Item]]:
+        """(key, item) in iteration order, the stored dicts themselves (see `raw_items`)."""
         for k in self:
             yield k, self._items[k]
 
-    # -- engine side -------------------------------------------------------------------------------------------
-    def put(self, key: str, old: Item | None, new: Item) -> None:
+    # -- engine side: private, called by the reducer only ---------------------------------------------------------
+    def _put(self, key: str, old: Item | None, new: Item) -> None:
         self._items[key] = new
 
-    def pop_raw(self, key: str) -> Item | None:
+    def _pop(self, key: str) -> Item | None:
         return self._items.pop(key, None)
 
-    def reset(self) -> None:
+    def _reset(self) -> None:
         self._items = {}
 
-    def evict_to(self, bound: int) -> list[tuple[str, Item]]:
+    def _evict_to(self, bound: int) -> list[tuple[str, Item]]:
         return []
 
     def _check(self) -> None:
         for k, v in self._items.items():
             assert isinstance(k, str) and isinstance(v, dict), (k, v)
+
+
+def raw_items(store: KeyedStore) -> Iterator[tuple[str, Item]]:
+    """(key, stored item) of a store in its order, without read-only views: for the package's own writers
+    (snapshots), which copy what they read. Not part of the public API: a caller changing these changes the cache."""
+    return store._raw_items()
 
 
 class IdSetView(Set[str]):
@@ -98,7 +113,7 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
         self._entries = entries
 
     def __getitem__(self, key: str) -> Mapping[str, Any]:
-        return MappingProxyType(self._entries[key])
+        return read_only_item(self._entries[key])
 
     def __iter__(self) -> Iterator[str]:
         return iter(sorted(self._entries))
@@ -112,7 +127,7 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
 
     def entry(self, message_type: str, subscription_id: str | None = None) -> Mapping[str, Any] | None:
         e = self._entries.get(self.key(message_type, subscription_id))
-        return None if e is None else MappingProxyType(e)
+        return None if e is None else read_only_item(e)
 
     def subscription_state(
         self, message_type: str = "urn:inin.com:messaging:subscriptionStateMessage",
@@ -135,4 +150,4 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
     ) -> Mapping[str, Any] | None:
         e = self._entries.get(self.key(message_type, subscription_id))
         err = None if e is None else e.get("error")
-        return MappingProxyType(err) if isinstance(err, dict) else None
+        return read_only_item(err) if isinstance(err, dict) else None

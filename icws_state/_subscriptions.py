@@ -1,11 +1,12 @@
 """Subscription lifecycle: section 3 of the spec, as one table and a small class that looks it up.
 
 Theory of operation. Every subscription path the cache has *seen* has a `_Record`. Inputs come from two sides:
-the client's own HTTP outcomes (PUT/DELETE 204, 400/500, 410, any 401) and the server's messages (data messages,
-which infer ``normal`` from ``none``, and subscription-state messages, which carry the state). `EFFECTS` says, for
-each input, which fields it sets; `SERVER_TRANSITIONS` says which state changes the server may report. Client
-inputs are always allowed (a PUT is the one way out of ``faulted``); a server-reported change outside the set still
-takes effect, since the server is the source of truth, and is reported as an anomaly.
+the client's own HTTP outcomes (PUT/DELETE 2xx, other 4xx/5xx, 410, any 401 or a connection-down message) and
+the server's messages (data messages, which infer ``normal`` from ``none``, and subscription-state messages, which
+carry the state). `EFFECTS` says, for each input, which fields it sets; `SERVER_TRANSITIONS` says which state
+changes the server may report. Client inputs are always allowed (a PUT is the one way out of ``faulted``); a
+server-reported change outside the set still takes effect, since the server is the source of truth, and is
+reported as an anomaly.
 
 Everything that changes a record lives in this module.
 """
@@ -14,18 +15,19 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterator, Mapping
-from types import MappingProxyType
 from typing import Any
 
 import attrs
 
 from ._enums import SubscriptionState
 from ._json import copy_json
+from ._readonly import read_only
 
 __all__ = [
     "KEEP",
     "SERVER_TRANSITIONS",
     "Input",
+    "SessionEnd",
     "Subscription",
     "Subscriptions",
     "Transition",
@@ -43,16 +45,16 @@ NONE, NORMAL, SUSPENDED, FAULTED = (
 class Input(enum.Enum):
     """What can happen to a subscription path."""
 
-    #: The client's PUT succeeded (204).
-    PUT_OK = "PUT 204"
-    #: The client's DELETE succeeded (204).
-    DELETE_OK = "DELETE 204"
-    #: A PUT or DELETE failed with 400 or 500.
-    FAILED = "PUT/DELETE 400 or 500"
+    #: The client's PUT succeeded (any 2xx: ICWS answers 204 for some subscriptions, 200 for others).
+    PUT_OK = "PUT 2xx"
+    #: The client's DELETE succeeded (any 2xx).
+    DELETE_OK = "DELETE 2xx"
+    #: A PUT or DELETE failed with a 4xx or 5xx other than 401 and 410.
+    FAILED = "PUT/DELETE 4xx or 5xx"
     #: A PUT or DELETE answered 410: the resource is gone from the API.
     GONE = "PUT/DELETE 410"
-    #: Any exchange answered 401: the session has ended.
-    SESSION_ENDED = "401"
+    #: Any exchange answered 401, or the server said the connection is down (R18): the session has ended.
+    SESSION_ENDED = "401 or connection down"
     #: A full data message arrived.
     FULL_DATA = "full data message"
     #: A delta data message arrived.
@@ -126,6 +128,15 @@ class Transition:
 
 
 @attrs.frozen(kw_only=True)
+class SessionEnd:
+    """Why the session ended: the input that ended it (``"GET 401"``, or the connection-state message's type) and
+    the error it carried (a 401's response error, or ``{"message": <reason>}`` of a connection-down message)."""
+
+    cause: str
+    error: Mapping[str, Any]
+
+
+@attrs.frozen(kw_only=True)
 class Subscription:
     """A read-only view of one subscription path (the seven snapshot fields plus its transitions)."""
 
@@ -170,7 +181,7 @@ def _view(path: str, fields: tuple[Any, ...], transitions: list[Transition]) -> 
     # Read-only wrappers: the record replaces these dicts but never changes one in place, and neither may a caller.
     return Subscription(
         path=path, state=state, closed=closed, resync_needed=resync_needed, stale=stale, gone=gone,
-        error=None if error is None else MappingProxyType(error), parameters=MappingProxyType(parameters),
+        error=None if error is None else read_only(error), parameters=read_only(parameters),
         transitions=tuple(transitions),
     )
 
@@ -185,6 +196,7 @@ class Subscriptions(Mapping[str, Subscription]):
     def __init__(self) -> None:
         self._records: dict[str, _Record] = {}
         self.session_ended = False
+        self.session_end: SessionEnd | None = None
 
     # -- Mapping of read-only views ----------------------------------------------------------------------------
     def __getitem__(self, path: str) -> Subscription:
@@ -246,11 +258,13 @@ class Subscriptions(Mapping[str, Subscription]):
         before = _view(path, before_fields, rec.transitions[:-1] if transition else rec.transitions)
         return before, rec.view(path), transition, effect.clears_data
 
-    def end_session(self) -> None:
+    def end_session(self, cause: str = "401", error: Mapping[str, Any] | None = None) -> None:
         self.session_ended = True
+        self.session_end = SessionEnd(cause=cause, error=read_only(copy_json(dict(error or {}))))
 
     def resume_session(self) -> None:
         self.session_ended = False
+        self.session_end = None
 
     # -- snapshots ---------------------------------------------------------------------------------------------
     def restore(self, path: str, fields: Mapping[str, Any]) -> None:
@@ -273,7 +287,7 @@ def state_diagram() -> str:
             lines.append(f"    {name[before]} --> {name[after]}: server")
     for s in SubscriptionState:
         if s != NORMAL:
-            lines.append(f"    {name[s]} --> {name[NORMAL]}: PUT 204")
+            lines.append(f"    {name[s]} --> {name[NORMAL]}: PUT 2xx")
         if s != NONE:
-            lines.append(f"    {name[s]} --> {name[NONE]}: DELETE 204 / 410 / 401")
+            lines.append(f"    {name[s]} --> {name[NONE]}: DELETE 2xx / 410 / 401 / connection down")
     return "\n".join(lines)

@@ -6,7 +6,13 @@ import json
 from collections import Counter
 from typing import Any
 
+from ._configuration import CONFIGURATION_ROWS
+from ._snapshot import json_text
+
 __all__ = ["diff_snapshots", "summarize"]
+
+#: Message type -> collection name of each configuration list (schemas.md 6.4), for the summary and the diff.
+_CONFIGURATION = {row.type: row.collections[0].name for row in CONFIGURATION_ROWS}
 
 
 def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_reasons: int = 5) -> str:
@@ -37,6 +43,10 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
         by_status = Counter(u.get("statusId", "(none)") for u in statuses.get("userStatusList", []))
         text = ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "none"
         lines.append(f"users by status: {text}")
+    for path, entry in sorted(data.items()):
+        name = _CONFIGURATION.get(entry.get("type", ""))
+        if name is not None:
+            lines.append(f"configuration list {path}: {len(entry.get(name, []))} objects")
     open_requests = [p.rsplit("/", 1)[1] for p in data if p.startswith("interactions/agent-assistance/")]
     if open_requests:
         lines.append(f"assistance request details: {', '.join(sorted(open_requests))}")
@@ -53,7 +63,7 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
 
 
 def _short(value: Any) -> str:
-    text = json.dumps(value, sort_keys=True, ensure_ascii=False)
+    text = json_text(value)  # what json.dumps writes, at any depth (a snapshot may hold values 500 levels deep)
     return text if len(text) <= 100 else text[:97] + "..."
 
 
@@ -81,7 +91,9 @@ def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
         va, vb = a.get(key), b.get(key)
         if va == vb:
             continue
-        if isinstance(va, dict) and isinstance(vb, dict):
+        if key == "subscriptionData" and isinstance(va, dict) and isinstance(vb, dict):
+            out += _diff_subscription_data(va, vb)
+        elif isinstance(va, dict) and isinstance(vb, dict):
             out += _diff_by_key(key + ".{}", va, vb)
         elif isinstance(va, list) and isinstance(vb, list) and key in ("history", "rejected"):
             ident = "interactionId" if key == "history" else "line"
@@ -95,4 +107,38 @@ def diff_snapshots(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
             out += part
         else:
             out.append(f"~ {key}: {_short(va)} -> {_short(vb)}")
+    return out
+
+
+def _diff_subscription_data(a: dict[str, Any], b: dict[str, Any]) -> list[str]:
+    """``subscriptionData`` by path; where both sides hold the same configuration list, its objects by id
+    (``configurationId.id``), so that one changed user reads as one line rather than as the whole list."""
+    out = []
+    for path in sorted(set(a) | set(b)):
+        ea, eb = a.get(path), b.get(path)
+        if ea == eb:
+            continue
+        name = None
+        if isinstance(ea, dict) and isinstance(eb, dict) and ea.get("type") == eb.get("type"):
+            name = _CONFIGURATION.get(ea.get("type", ""))
+        if name is None or not isinstance(ea, dict) or not isinstance(eb, dict):
+            out += _diff_by_key("subscriptionData.{}", {path: ea} if path in a else {}, {path: eb} if path in b else {})
+            continue
+        label = f"subscriptionData.{path}"
+        out += _diff_by_key(label + ".{}", {k: v for k, v in ea.items() if k != name},
+                            {k: v for k, v in eb.items() if k != name})
+        la, lb = ea.get(name, []), eb.get(name, [])
+        part = _diff_by_key(f"{label}.{name}[{{}}]", _by_id(la), _by_id(lb))
+        if not part and la != lb:
+            part.append(f"~ {label}.{name}: same objects by id, in another order or with duplicates")
+        out += part
+    return out
+
+
+def _by_id(objects: Any) -> dict[str, Any]:
+    """Configuration objects by their ``configurationId.id`` as JSON text (``"alice"``)."""
+    out = {}
+    for obj in objects if isinstance(objects, list) else []:
+        cid = obj.get("configurationId") if isinstance(obj, dict) else None
+        out[json.dumps(cid.get("id") if isinstance(cid, dict) else None, ensure_ascii=False)] = obj
     return out

@@ -1,10 +1,12 @@
 """Rule R8: a message is checked whole before it touches state.
 
 Each schema row compiles into one `Validator`: a list of checks for the top-level properties the row knows, each
-list check walking its items once. Item properties whose type is a plain JSON type (string, boolean, integer enum)
-are checked with one ``type(v) is T`` lookup; the rest go through a small table of predicates. Unknown properties
-are never rejected (newer servers add them); a ``null`` on an unknown or nullable property is valid and raises the
-validator's `nulls` flag, so the merge can take its fast path when a message has none (the usual case).
+list check walking its items once, then one pass over the properties the row does not know. Item properties whose
+type is a plain JSON type (string, boolean, integer enum) are checked with one ``type(v) is T`` lookup; the rest go
+through a small table of predicates. Unknown properties are never rejected for their type (newer servers add them),
+but everything the cache keeps must be a JSON value it can write back (`_json.json_value_problem`); a ``null`` on
+an unknown or nullable property is valid and sets the `Validator.nulls` flag, so the merge can take its fast path
+when a message has none (the usual case).
 
 Reasons name the property and say what was expected, e.g. ``interactionHistory[0].direction must be an integer
 enum, got true``.
@@ -16,15 +18,16 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from . import _datetimes
-from ._datetimes import instant
-from ._schema import Collection, Kind, Row
+from ._datetimes import MEMO, MEMO_MISS, instant
+from ._json import MAX_DIGITS, describe, json_value_problem
+from ._schema import Collection, GenericType, Kind, Row
 
-__all__ = ["MISSING", "Validator", "check_subscription_id", "describe"]
+__all__ = ["MISSING", "Validator", "check_subscription_id", "describe", "key_getter"]
 
 MISSING: Any = object()
 
 _PYTYPE: dict[Kind, type] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.ENUM: int}
+_BIG = 10**MAX_DIGITS
 
 _EXPECTED: dict[Kind, str] = {
     Kind.STRING: "a string",
@@ -40,17 +43,10 @@ _EXPECTED: dict[Kind, str] = {
 
 # Item contexts: what a null inside a map property means there.
 COMPLETE, MERGE, APPEND = "complete", "merge", "append"
+# Nesting levels (the message is level 1): a top-level property's value, an item of a list, an item's property.
+_TOP, _ITEM_VALUE = 2, 4
 
 Check = Callable[[Any], "str | None"]
-
-
-def describe(value: Any) -> str:
-    """A short JSON rendering of an offending value for a reason string."""
-    try:
-        text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    except (TypeError, ValueError, RecursionError):
-        text = f"<{type(value).__name__}>"
-    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def _wrong(name: str, kind: Kind, value: Any) -> str:
@@ -60,8 +56,8 @@ def _wrong(name: str, kind: Kind, value: Any) -> str:
 def _is_map(value: Any, nulls_ok: bool) -> bool:
     if type(value) is not dict:
         return False
-    for v in value.values():
-        if type(v) is not str and (v is not None or not nulls_ok):
+    for k, v in value.items():
+        if type(k) is not str or (type(v) is not str and (v is not None or not nulls_ok)):
             return False
     return True
 
@@ -90,20 +86,36 @@ def _is_state(value: Any) -> bool:
     return type(value) is int and 0 <= value <= 3
 
 
+def _is_enum(value: Any) -> bool:
+    return type(value) is int and -_BIG < value < _BIG
+
+
+_PREDICATES: dict[Kind, Callable[[Any], bool]] = {
+    Kind.STRING: lambda v: type(v) is str,
+    Kind.BOOLEAN: lambda v: type(v) is bool,
+    Kind.ENUM: _is_enum,
+    Kind.DATETIME: _is_datetime,
+    Kind.STRING_LIST: _is_string_list,
+    Kind.OBJECT: _is_object,
+    Kind.ERROR: _is_error,
+    Kind.STATE: _is_state,
+}
+
+
 def _predicate(kind: Kind, nulls_ok: bool = False) -> Callable[[Any], bool]:
     """The membership test of one `Kind`; map values may be null where a merge gives null a meaning."""
     if kind is Kind.MAP:
         return (lambda v: _is_map(v, True)) if nulls_ok else (lambda v: _is_map(v, False))
-    if kind in _PYTYPE:
-        t = _PYTYPE[kind]
-        return lambda v: type(v) is t
-    return {
-        Kind.DATETIME: _is_datetime,
-        Kind.STRING_LIST: _is_string_list,
-        Kind.OBJECT: _is_object,
-        Kind.ERROR: _is_error,
-        Kind.STATE: _is_state,
-    }[kind]
+    return _PREDICATES[kind]
+
+
+def _kind_problem(name: str, kind: Kind, value: Any, ok: Callable[[Any], bool], depth: int) -> str | None:
+    """Why ``value`` is not of ``kind`` (or, for an object, not a JSON value); None when it is."""
+    if not ok(value):
+        return _wrong(name, kind, value)
+    if type(value) is dict:  # an object or error kind: what it holds is kept as received
+        return json_value_problem(value, depth, name)
+    return None
 
 
 def check_subscription_id(value: Any) -> str | None:
@@ -113,12 +125,47 @@ def check_subscription_id(value: Any) -> str | None:
     return _wrong("subscriptionId", Kind.STRING, value)
 
 
-class Validator:
-    """The compiled R8 checks of one row. Call it with a message dict; it returns a reason, or None when valid."""
+def _unknown_problem(message: dict[Any, Any], known: frozenset[str]) -> str | None:
+    """R8's JSON-value rule for the top-level properties no check looked at."""
+    for p, v in message.items():
+        if p in known:
+            continue
+        if type(p) is not str:
+            return f"message has a key that is not a string: {describe(p)}"
+        t = type(v)
+        if t is str or t is bool or v is None:
+            continue
+        reason = json_value_problem(v, _TOP, p)
+        if reason is not None:
+            return reason
+    return None
 
-    def __init__(self, row: Row) -> None:
-        self._flag = [False]
+
+class Validator:
+    """The compiled R8 checks of one row (or of one typed generic type).
+
+    `validate` takes a message dict and returns a reason, or None when it is valid; after a valid message `nulls`
+    says whether it carried a ``null`` the merge must act on (R3).
+    """
+
+    __slots__ = ("_checks", "_known", "_scan_scalars", "nulls", "validate")
+
+    def __init__(self, row: Row | GenericType) -> None:
+        self.nulls = False
         checks: list[tuple[str, Check, bool]] = []
+        if isinstance(row, GenericType):
+            checks.append(("subscriptionId", check_subscription_id, False))
+            for name, kind in row.scalars.items():
+                checks.append((name, self._scalar_check(name, kind, False), name in row.required))
+            self._scan_scalars = True
+        else:
+            self._row_checks(row, checks)
+            self._scan_scalars = row.keeps_properties
+        self._checks = tuple(checks)
+        self._known = frozenset({"__type", "isDelta", *(name for name, _, _ in checks)})
+        self.validate = self._compile()
+
+    def _row_checks(self, row: Row, checks: list[tuple[str, Check, bool]]) -> None:
         if row.route is not None:
             checks.append((row.route, self._route_check(row.route), True))
         if row.route != "subscriptionId":
@@ -129,37 +176,26 @@ class Validator:
         for c in row.collections:
             for src, ctx in ((c.added, COMPLETE), (c.changed, MERGE), (c.upsert, MERGE)):
                 if src is not None:
-                    checks.append((src, self._items_check(src, c.item, c.nullable, c.key, ctx),
-                                   src in row.required))
+                    checks.append((src, self._items_check(src, c, ctx), src in row.required))
             if c.removed is not None:
                 checks.append((c.removed, self._strings_check(c.removed), c.removed in row.required))
         for s in row.id_sets:
             for src in s.sources:
                 checks.append((src, self._strings_check(src), src in row.required))
         for a in row.appends:
-            checks.append((a.source, self._items_check(a.source, a.item, a.nullable, None, APPEND),
-                           a.source in row.required))
+            checks.append((a.source, self._items_check(a.source, a, APPEND), a.source in row.required))
         for name, kind in row.scalars.items():
             checks.append((name, self._scalar_check(name, kind, name in row.nullable), name in row.required))
-        self._checks = tuple(checks)
-        self._scan_scalars = row.keeps_properties
-
-        self.validate = self._compile()
-
-    def __call__(self, message: dict[str, Any]) -> str | None:
-        return self.validate(message)
-
-    @property
-    def nulls(self) -> bool:
-        """Whether the last valid message carried a null the merge must act on (R3)."""
-        return self._flag[0]
+        for name in row.required:
+            if not any(name == n for n, _, _ in checks):
+                checks.append((name, lambda v: None, True))
 
     def _compile(self) -> Callable[[dict[str, Any]], str | None]:
-        checks, flag = self._checks, self._flag
+        checks, known = self._checks, self._known
         scan = self._scan_scalars
 
         def validate(message: dict[str, Any]) -> str | None:
-            flag[0] = False
+            self.nulls = False
             get = message.get
             for name, check, required in checks:
                 value = get(name, MISSING)
@@ -170,10 +206,14 @@ class Validator:
                 reason = check(value)
                 if reason is not None:
                     return reason
-            # A known property cannot be null here (its check would have failed), so any null is an unknown
-            # scalar's: R3 gives it a meaning the merge must act on.
-            if scan and not flag[0] and None in message.values():
-                flag[0] = True
+            if not message.keys() <= known:
+                reason = _unknown_problem(message, known)
+                if reason is not None:
+                    return reason
+                # A known property cannot be null here (its check would have failed), so any null is an unknown
+                # scalar's: R3 gives it a meaning the merge must act on.
+                if scan and not self.nulls and None in message.values():
+                    self.nulls = True
             return None
 
         return validate
@@ -193,9 +233,9 @@ class Validator:
 
         def check(value: Any) -> str | None:
             if value is None and nullable:
-                self._flag[0] = True
+                self.nulls = True
                 return None
-            return None if ok(value) else _wrong(name, kind, value)
+            return _kind_problem(name, kind, value, ok, _TOP)
 
         return check
 
@@ -211,50 +251,66 @@ class Validator:
 
         return check
 
-    def _items_check(
-        self, name: str, fields: Mapping[str, Kind], nullable: frozenset[str], key: str | None, ctx: str
-    ) -> Check:
+    def _items_check(self, name: str, part: Any, ctx: str) -> Check:
+        """One list of items: each an object with its key (for a collection) and typed known properties."""
+        fields: Mapping[str, Kind] = part.item
+        nullable: frozenset[str] = part.nullable
         simple = {p: _PYTYPE[k] for p, k in fields.items() if k in _PYTYPE and p not in nullable}
-        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items() if p not in simple}
-        key_path = key.split(".") if key else []
-        flat_key = key if len(key_path) == 1 else None
-        nested_key = key_path if len(key_path) > 1 else None
-
-        flag = self._flag
-        dt_cache, dt_miss = _datetimes._cache, _datetimes._MISS
         dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
-        other = {p: ok for p, ok in other.items() if p not in dates}
+        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items() if p not in simple and p not in dates}
+        key: str | None = part.key if isinstance(part, Collection) else None
+        key_path = key.split(".") if key else []
+        object_key = isinstance(part, Collection) and part.object_key
+        flat_key = key if len(key_path) == 1 and not object_key else None
+        nested_key = key_path if len(key_path) > 1 else None
+        key_kind = "an object" if object_key else "a string"
+        memo_get = MEMO.get
 
         def check(items: Any) -> str | None:
             if type(items) is not list:
                 return f"{name} must be a list of objects, got {describe(items)}"
-            for item in items:
+            for i, item in enumerate(items):
                 if type(item) is not dict:
-                    return f"{name}[{items.index(item)}] must be an object, got {describe(item)}"
+                    return f"{name}[{i}] must be an object, got {describe(item)}"
                 if flat_key is not None and type(item.get(flat_key)) is not str:
-                    return f"{name}[{items.index(item)}] lacks a string {flat_key}"
+                    return f"{name}[{i}] lacks a string {flat_key}"
                 if nested_key is not None and type(_dig(item, nested_key)) is not str:
-                    return f"{name}[{items.index(item)}] lacks a string {key}"
+                    return f"{name}[{i}] lacks a string {key}"
+                if object_key and type(item.get(key)) is not dict:
+                    return f"{name}[{i}] lacks {key_kind} {key}"
                 for p, v in item.items():
                     t = simple.get(p)
                     if type(v) is t:
+                        if t is int and not -_BIG < v < _BIG:
+                            return f"{name}[{i}].{p} is not a JSON value: {describe(v)}"
                         continue
                     if t is not None:
-                        return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
+                        return _wrong(f"{name}[{i}].{p}", fields[p], v)
                     if p in dates:
                         if type(v) is str:
-                            when = dt_cache.get(v, dt_miss)
-                            if when is not None and (when != dt_miss or instant(v) is not None):
+                            when = memo_get(v, MEMO_MISS)
+                            if when is not None and (when != MEMO_MISS or instant(v) is not None):
                                 continue
-                        return _wrong(f"{name}[{items.index(item)}].{p}", Kind.DATETIME, v)
+                        return _wrong(f"{name}[{i}].{p}", Kind.DATETIME, v)
                     if v is None:
                         if p in fields and p not in nullable:
-                            return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
-                        flag[0] = True
+                            return _wrong(f"{name}[{i}].{p}", fields[p], v)
+                        self.nulls = True
                         continue
                     ok = other.get(p)
-                    if ok is not None and not ok(v):
-                        return _wrong(f"{name}[{items.index(item)}].{p}", fields[p], v)
+                    if ok is not None:
+                        reason = _kind_problem(f"{name}[{i}].{p}", fields[p], v, ok, _ITEM_VALUE)
+                        if reason is not None:
+                            return reason
+                        continue
+                    tv = type(v)
+                    if tv is str or tv is bool:
+                        continue
+                    if type(p) is not str:
+                        return f"{name}[{i}] has a key that is not a string: {describe(p)}"
+                    reason = json_value_problem(v, _ITEM_VALUE, f"{name}[{i}].{p}")
+                    if reason is not None:
+                        return reason
             return None
 
         return check
@@ -269,10 +325,35 @@ def _dig(item: dict[str, Any], path: list[str]) -> Any:
     return value
 
 
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+
+
+def canonical_key(value: Any) -> str:
+    """R17: an object key's identity, its canonical JSON text (sorted keys, no whitespace, non-ASCII as is)."""
+    return _CANONICAL(value)
+
+
 def key_getter(collection: Collection) -> Callable[[dict[str, Any]], str]:
-    """How to read an item's key: a plain lookup, or a walk down a dotted path (``configurationId.id``)."""
+    """How to read an item's key: a plain lookup, a walk down a dotted path (``configurationId.id``), folded for a
+    case-insensitive collection (R16), or the canonical text of an object key (R17)."""
     parts = collection.key.split(".")
+    if collection.object_key:
+        k0 = parts[0]
+        return lambda item: canonical_key(item[k0])
     if len(parts) == 1:
         k = parts[0]
+        if collection.case_insensitive:
+            return lambda item: item[k].casefold()
         return lambda item: item[k]
+    if collection.case_insensitive:
+        return lambda item: _dig(item, parts).casefold()
     return lambda item: _dig(item, parts)
+
+
+def lookup_key(collection: Collection) -> Callable[[Any], str]:
+    """How a caller's key becomes the store's: folded (R16), canonical text for an object (R17), else as given."""
+    if collection.object_key:
+        return lambda k: canonical_key(k) if type(k) is dict else k
+    if collection.case_insensitive:
+        return lambda k: k.casefold() if type(k) is str else k
+    return lambda k: k

@@ -34,7 +34,13 @@ import cattrs
 from cattrs.gen import make_dict_structure_fn, override
 
 from ._datetimes import parse_datetime
-from ._enums import AssistanceRequestState, InteractionDirection, InteractionHistoryStatus, ParticipantAction
+from ._enums import (
+    AssistanceRequestState,
+    ConnectionState,
+    InteractionDirection,
+    InteractionHistoryStatus,
+    ParticipantAction,
+)
 
 __all__ = [
     "AssistanceMessage",
@@ -131,11 +137,13 @@ class UserStatus:
 
 @attrs.frozen(kw_only=True)
 class UserPresence:
-    """A user status joined with the catalogue entry of its ``statusId`` (``message`` None if not cached)."""
+    """A user status joined with the catalogue entry of its ``statusId`` (``message`` None if not cached) and,
+    when a users list (``configuration/users/<id>``) is cached, with the user's ``display_name``."""
 
     user_id: str
     status: UserStatus
     message: StatusMessage | None = None
+    display_name: str | None = None
 
     @property
     def status_id(self) -> str | None:
@@ -186,9 +194,60 @@ class AssistanceRequest:
     properties: Mapping[str, Any] = _mapping_field()
 
 
+@attrs.frozen(kw_only=True)
+class StatisticValue:
+    """One statistic value (R17): its key as received, and its polymorphic ``statisticValue`` kept as received.
+
+    ``value`` reads the ``value`` property of that object (an int, a string, ... by its ``__type``); None when the
+    statistic has no current value.
+    """
+
+    statistic_key: Mapping[str, Any] = _mapping_field()
+    statistic_value: Mapping[str, Any] | None = attrs.field(default=None, hash=False)
+    extra: Mapping[str, Any] = _mapping_field()
+
+    @property
+    def statistic_id(self) -> str | None:
+        """The key's ``statisticIdentifier``."""
+        sid = self.statistic_key.get("statisticIdentifier")
+        return sid if type(sid) is str else None
+
+    @property
+    def value(self) -> Any:
+        """The current value (``statisticValue.value``), or None when there is none."""
+        return None if self.statistic_value is None else self.statistic_value.get("value")
+
+    @property
+    def value_type(self) -> str | None:
+        """The value object's ``__type`` (``urn:inin.com:statistics:statisticIntValue``, ...)."""
+        t = None if self.statistic_value is None else self.statistic_value.get("__type")
+        return t if type(t) is str else None
+
+
+@attrs.frozen(kw_only=True)
+class ConnectionStateChange:
+    """The last connection-state message (R18): ``new_connection_state`` DOWN means the session is gone."""
+
+    previous_connection_state: ConnectionState | int | None = None
+    new_connection_state: ConnectionState | int | None = None
+    reason: str | None = None
+    should_reconnect: bool | None = None
+    extra: Mapping[str, Any] = _mapping_field()
+
+    @property
+    def down(self) -> bool:
+        """Whether the server dropped the session."""
+        return self.new_connection_state == ConnectionState.DOWN
+
+    @classmethod
+    def from_entry(cls, entry: Mapping[str, Any]) -> ConnectionStateChange:
+        """The view of a cached connection-state entry (the generic store keeps it as received)."""
+        return to_view(entry, cls)
+
+
 _STRUCTURED: tuple[type[Any], ...] = (
     HistoryItem, QueueInteraction, StatusMessage, UserStatus, AssistanceParticipant, AssistanceMessage,
-    AssistanceRequest,
+    AssistanceRequest, StatisticValue, ConnectionStateChange,
 )
 
 

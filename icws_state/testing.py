@@ -21,6 +21,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from ._files import write_atomic
 from ._replay import replay
 from ._snapshot import dumps
 from ._summary import diff_snapshots
@@ -60,7 +61,7 @@ def assert_snapshot_matches(logs: PathLike | Sequence[PathLike], golden_path: Pa
     golden = Path(golden_path)
     if _update_requested(update):
         golden.parent.mkdir(parents=True, exist_ok=True)
-        golden.write_bytes(dumps(snapshot))
+        write_atomic(golden, dumps(snapshot))  # a failed update never leaves a half-written golden file
         return
     try:
         expected = json.loads(golden.read_text(encoding="utf-8"))

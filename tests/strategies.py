@@ -33,6 +33,7 @@ from icws_state import StateCache
 __all__ = [
     "ASSIST_LIST",
     "ASSIST_STATE",
+    "CONFIG_USERS",
     "DETAILS",
     "HISTORY",
     "QUEUE",
@@ -44,6 +45,9 @@ __all__ = [
     "assistance_state_messages",
     "bad_datetimes",
     "carried",
+    "config_ids",
+    "configuration_items",
+    "configuration_messages",
     "details_messages",
     "exchange_args",
     "generic_messages",
@@ -381,6 +385,31 @@ def details_messages(draw: st.DrawFn, aid: str = "a1", delta: bool | None = None
     if draw(st.booleans()):
         msg["participantsRemoved"] = draw(small_json)  # not named by the row: an unknown scalar (R15)
     return msg
+
+
+#: A configuration-list type (``schemas.md`` 6.4); test_configuration holds the whole table of thirty.
+CONFIG_USERS = "urn:inin.com:configuration.people:usersMessage"
+#: Configuration ids: the shared pool (case pairs, non-ASCII) and the empty string, which is a valid id.
+config_ids = st.sampled_from((*ID_POOL, ""))
+#: A configuration object: ``configurationId`` (an object with a string ``id``, maybe ``displayName`` and ``uri``)
+#: and properties the subscription asked for, unknown to the table: any JSON value, ``null`` included (R3 clears it
+#: in a changed object and leaves it out of an added one).
+configuration_items = st.fixed_dictionaries(
+    {"configurationId": st.fixed_dictionaries({"id": config_ids}, optional={"displayName": texts, "uri": texts})},
+    optional={name: small_json for name in ("extension", "displayName", "homeSite", "members", *UNKNOWN_NAMES)},
+)
+
+
+def configuration_messages(type_: str = CONFIG_USERS, sid: str = "all", delta: bool | None = None,
+                           max_items: int = 4) -> st.SearchStrategy[Message]:
+    """A configuration-list message for ``configuration/<segment>/<sid>``: ``added`` / ``changed`` objects keyed by
+    ``configurationId.id`` and ``removed`` ids (R12), each list optional, maybe an unknown scalar (R15)."""
+    objects = st.lists(configuration_items, max_size=max_items)
+    return st.fixed_dictionaries(
+        {"__type": st.just(type_), "isDelta": _is_delta(delta), "subscriptionId": st.just(sid)},
+        optional={"added": objects, "changed": objects, "removed": st.lists(config_ids, max_size=3),
+                  "revision": small_json},
+    )
 
 
 _GENERIC_TYPES = ("urn:inin.com:directories:directoryMessage",

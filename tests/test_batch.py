@@ -5,6 +5,7 @@ from __future__ import annotations
 import concurrent.futures as cf
 import json
 import os
+import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -263,3 +264,83 @@ def test_cli_bad_arguments(
     monkeypatch.setitem(sys.modules, "distributed", None)  # as if the dask extra were not installed
     assert main(["batch", str(tmp_path), "--out", str(tmp_path / "o"), "--dask", "tcp://127.0.0.1:1"]) == 2
     assert "icws-state[dask]" in capsys.readouterr().err
+
+
+# Hardening: odd names, planted links, FIFOs --------------------------------------------------------------------
+def test_a_log_name_that_is_not_utf8_is_a_row_of_the_summary(tmp_path: Path,
+                                                            capsys: pytest.CaptureFixture[str]) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    odd = os.fsdecode(os.fsencode(str(logs)) + b"/log\xff.jsonl")
+    with open(odd, "w", encoding="utf-8") as f:
+        f.write(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["\ud800"]}))
+    (logs / "plain.jsonl").write_text(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["1"]}))
+    out = tmp_path / "out"
+    assert main(["batch", str(logs), "--out", str(out), "--jobs", "1"]) == 0
+    text = capsys.readouterr().out
+    assert "2 logs: 2 replayed, 0 skipped, 0 failed" in text
+    rows = [json.loads(line) for line in (out / "summary.jsonl").read_bytes().decode("utf-8").splitlines()]
+    assert [r["log"] for r in rows] == [odd, str(logs / "plain.jsonl")]  # read back: the name, exactly
+    assert os.fsencode(rows[0]["log"]).endswith(b"log\xff.jsonl")
+    csv_text = (out / "summary.csv").read_bytes().decode("utf-8")
+    assert "log\\xff.jsonl,log\\xff.jsonl.snapshot.json," in csv_text
+    snapshot = out / os.fsdecode(b"log\xff.jsonl.snapshot.json")
+    assert json.loads(snapshot.read_bytes())["assistanceRequests"] == ["\ud800"]
+
+
+def test_temporary_files_never_follow_a_planted_link(tmp_path: Path) -> None:
+    log = tmp_path / "x.jsonl"
+    log.write_text(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["1"]}))
+    out = tmp_path / "out"
+    out.mkdir()
+    victim = tmp_path / "victim"
+    victim.write_text("precious\n")
+    pid = os.getpid()
+    planted = [f"x.jsonl.snapshot.json.{pid}.tmp", f"x.jsonl.row.json.{pid}.tmp", f"summary.jsonl.{pid}.tmp",
+               f"summary.csv.{pid}.tmp"]  # every name the batch once wrote to first
+    for name in planted:
+        (out / name).symlink_to(victim)
+    rows = run_batch([log], out, executor=InlineExecutor())
+    assert rows[0].error is None
+    assert victim.read_text() == "precious\n"
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        [*planted, "x.jsonl.snapshot.json", "x.jsonl.row.json", "summary.jsonl", "summary.csv"]
+    )
+    assert json.loads((out / "x.jsonl.snapshot.json").read_text())["assistanceRequests"] == ["1"]
+
+
+def test_only_regular_files_in_a_directory_are_logs(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_text(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["1"]}))
+    os.mkfifo(logs / "b.fifo")
+    (logs / "c-link-to-fifo").symlink_to(logs / "b.fifo")
+    (logs / "d-lost").symlink_to(logs / "no-such-target")
+    left_out: list[tuple[str, str]] = []
+    found = expand_logs([logs], on_not_a_log=lambda p, k: left_out.append((p, k)))
+    assert found == [str(logs / "a.jsonl"), str(logs / "d-lost")]  # a dangling link stays: an error row
+    assert left_out == [(str(logs / "b.fifo"), "a FIFO"), (str(logs / "c-link-to-fifo"), "a FIFO")]
+
+
+def test_a_fifo_in_a_log_directory_does_not_hang_the_batch(tmp_path: Path) -> None:
+    logs = tmp_path / "logs"
+    logs.mkdir()
+    (logs / "a.jsonl").write_text(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["1"]}))
+    os.mkfifo(logs / "b.fifo")
+    proc = subprocess.run(
+        [sys.executable, "-m", "icws_state._cli", "batch", str(logs), "--out", str(tmp_path / "out"), "-j", "1"],
+        capture_output=True, text=True, timeout=120, check=False,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "1 logs: 1 replayed, 0 skipped, 0 failed" in proc.stdout
+    assert f"left out: {logs / 'b.fifo'}: a FIFO" in proc.stdout
+
+
+def test_a_snapshot_that_cannot_be_written_is_a_write_error_row(tmp_path: Path) -> None:
+    log = tmp_path / "x.jsonl"
+    log.write_text(_line({"__type": ASSIST, "isDelta": False, "requestsAdded": ["1"]}))
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "x.jsonl.snapshot.json").mkdir()  # the destination is a directory: nothing can be written there
+    rows = run_batch([log], out, executor=InlineExecutor(), force=True)
+    assert rows[0].error is not None and rows[0].error.startswith("cannot write: ")

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import re
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -205,3 +208,175 @@ def test_console_script_exit_code_for_a_missing_file(tmp_path: Path) -> None:
     proc = subprocess.run([*_console_script(), "replay", str(tmp_path / "missing.jsonl")],
                           capture_output=True, text=True, timeout=60, check=False)
     assert proc.returncode == 2
+
+
+# Hardening: surrogates, names that are not UTF-8, one error path, written files -----------------------------------
+LONE = '{"__type": "urn:test:blob", "isDelta": false, "s": "\\ud800 lone"}'
+
+
+class _Terminal(io.StringIO):
+    """A stand-in for a terminal's standard error."""
+
+    def isatty(self) -> bool:
+        return True
+
+
+def _odd_name(directory: Path) -> str:
+    """A file name whose bytes are not UTF-8 (``log\\xff.jsonl``), as Python hands it over: surrogate-escaped."""
+    return os.fsdecode(os.fsencode(str(directory)) + b"/log\xff.jsonl")
+
+
+def test_a_lone_surrogate_is_written_as_an_escape_and_replaces_the_earlier_snapshot(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = write_log(tmp_path / "lone.jsonl", LONE)
+    out_path = tmp_path / "snap.json"
+    out_path.write_text("an earlier snapshot\n")
+    assert main(["replay", str(log), "--snapshot", str(out_path)]) == 0
+    text = out_path.read_bytes().decode("utf-8")  # strict UTF-8 JSON
+    assert '"s": "\\ud800 lone"' in text
+    assert json.loads(text)["other"]["urn:test:blob"]["s"] == "\ud800 lone"
+    assert f"snapshot written to {out_path}" in capsys.readouterr().out
+
+
+def test_a_failed_snapshot_write_leaves_the_earlier_snapshot(small_log: Path, tmp_path: Path,
+                                                              monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out_path = tmp_path / "snap.json"
+    out_path.write_text("an earlier snapshot\n")
+
+    def full_disk(src: str, dst: str) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(os, "replace", full_disk)
+    assert main(["replay", "-q", str(small_log), "--snapshot", str(out_path)]) == 2
+    assert out_path.read_text() == "an earlier snapshot\n"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["small.jsonl", "snap.json"]  # no temporary left
+    assert f"icws-state replay: cannot write {out_path}: No space left on device" in capsys.readouterr().err
+
+
+def test_quiet_silences_the_progress_bar_on_a_terminal(small_log: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    assert main(["replay", "-q", str(small_log)]) == 0
+    assert terminal.getvalue() == ""
+    assert main(["replay", str(small_log)]) == 0
+    assert "[" in terminal.getvalue()  # without -q the bar is drawn
+
+
+def test_dev_null_and_a_pipe_are_read_as_logs(small_log: Path, tmp_path: Path,
+                                              capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["replay", os.devnull]) == 0
+    assert "messages: 0 (0 applied, 0 rejected)" in capsys.readouterr().out
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)  # what <(cat log) hands over
+
+    def feed() -> None:
+        with open(fifo, "wb") as f:
+            f.write(small_log.read_bytes())
+
+    writer = threading.Thread(target=feed, daemon=True)
+    writer.start()
+    try:
+        assert main(["replay", str(fifo)]) == 0
+    finally:
+        writer.join(timeout=10)
+    assert "messages: 5 (3 applied, 2 rejected)" in capsys.readouterr().out
+
+
+def _usage_error(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
+    assert main(argv) == 2
+    captured = capsys.readouterr()
+    assert "Traceback" not in captured.err
+    lines = captured.err.splitlines()
+    assert len(lines) == 1, captured.err
+    return lines[0]
+
+
+@pytest.mark.parametrize("command", ["replay", "report", "diff"])
+def test_one_error_shape_for_every_command(command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    def argv(name: str) -> list[str]:
+        return {"replay": ["replay", name], "report": ["report", name, "--html", str(tmp_path / "r.html")],
+                "diff": ["diff", name, name]}[command]
+
+    what = "read snapshot" if command == "diff" else "read"
+    missing = tmp_path / "missing.jsonl"
+    assert _usage_error(argv(str(missing)), capsys) == \
+        f"icws-state {command}: cannot {what} {missing}: No such file or directory"
+    directory = _usage_error(argv(str(tmp_path)), capsys)
+    assert directory == f"icws-state {command}: cannot {what} {tmp_path}: Is a directory"
+    assert _usage_error(argv("bad\0name"), capsys) == \
+        f"icws-state {command}: cannot {what} bad\\x00name: a file name cannot hold a NUL character"
+    assert not (tmp_path / "r.html").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file")
+def test_an_unreadable_log_is_the_same_error(small_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    small_log.chmod(0)
+    try:
+        assert _usage_error(["replay", str(small_log)], capsys) == \
+            f"icws-state replay: cannot read {small_log}: Permission denied"
+    finally:
+        small_log.chmod(0o644)
+
+
+def test_an_unwritable_directory_is_named(small_log: Path, tmp_path: Path,
+                                          capsys: pytest.CaptureFixture[str]) -> None:
+    line = _usage_error(["replay", str(small_log), "--snapshot", str(tmp_path / "no-dir" / "s.json")], capsys)
+    assert line.startswith(f"icws-state replay: cannot write {tmp_path / 'no-dir' / 's.json'}: ")
+    assert f"directory {tmp_path / 'no-dir'}" in line
+
+
+def test_a_link_at_the_snapshot_path_is_replaced_and_a_fifo_written_through(
+        small_log: Path, tmp_path: Path) -> None:
+    kept = tmp_path / "kept.json"
+    kept.write_text("not to be touched\n")
+    link = tmp_path / "snap.json"
+    link.symlink_to(kept)
+    assert main(["replay", "-q", str(small_log), "--snapshot", str(link)]) == 0
+    assert kept.read_text() == "not to be touched\n"
+    assert not link.is_symlink() and json.loads(link.read_text())["format"] == "icws-state/1"
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    got: list[bytes] = []
+    reader = threading.Thread(target=lambda: got.append(fifo.read_bytes()), daemon=True)
+    reader.start()
+    assert main(["replay", "-q", str(small_log), "--snapshot", str(fifo)]) == 0
+    reader.join(timeout=10)
+    assert got == [link.read_bytes()]
+
+
+def test_a_log_name_that_is_not_utf8(tmp_path: Path, small_log: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = _odd_name(tmp_path)
+    with open(odd, "w", encoding="utf-8") as f:
+        f.write('{"__type": "broken\n')
+    out_path = tmp_path / "snap.json"
+    assert main(["replay", str(small_log), odd, "--snapshot", str(out_path)]) == 0
+    out = capsys.readouterr().out
+    assert "log\\udcff.jsonl:line 1: not valid JSON" in out
+    rejected = json.loads(out_path.read_bytes())["rejected"]
+    assert rejected[-1]["source"] == odd and os.fsencode(rejected[-1]["source"]).endswith(b"log\xff.jsonl")
+    assert main(["replay", odd + ".missing"]) == 2
+    assert "cannot read " + str(tmp_path) + "/log\\xff.jsonl.missing: No such file" in capsys.readouterr().err
+
+
+def test_diff_of_json_that_is_not_a_snapshot_exits_2(tmp_path: Path, small_log: Path,
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    good = tmp_path / "good.json"
+    assert main(["replay", "-q", str(small_log), "--snapshot", str(good)]) == 0
+    cases: dict[str, tuple[str | bytes, str]] = {
+        "array.json": ("[1, 2]", "expected an icws-state/1 snapshot (a dict), got an array"),
+        "other.json": ('{"format": "other"}', '$.format must be "icws-state/1"'),
+        "partial.json": ('{"format": "icws-state/1", "sessionEnded": "no"}', "$.sessionEnded: expected a boolean"),
+        "latin1.json": (b'{"format": "\xe9"}', "not UTF-8 text"),
+        "nan.json": ('{"format": "icws-state/1", "x": NaN}', "not a JSON number at $.x"),
+        "deep.json": ("[" * 5000 + "]" * 5000, "nested"),
+    }
+    for name, (content, message) in cases.items():
+        path = tmp_path / name
+        if isinstance(content, bytes):
+            path.write_bytes(content)
+        else:
+            path.write_text(content)
+        line = _usage_error(["diff", str(good), str(path)], capsys)
+        assert line.startswith(f"icws-state diff: cannot read snapshot {path}: "), line
+        assert message in line, line

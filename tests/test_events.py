@@ -180,7 +180,7 @@ def test_generic_changed() -> None:
 def test_session_changed_and_subscription_changed_from_record_response() -> None:
     cache = opened(HISTORY_PATH)
     changes = end_session(cache)
-    assert changes[0] == ev(SessionChanged, ended=True, cause="GET 401")
+    assert changes[0] == ev(SessionChanged, ended=True, cause="GET 401", error={"message": "HTTP 401"})
     (sc,) = changes.of_type(SubscriptionChanged)
     assert isinstance(sc, SubscriptionChanged)
     assert sc.after.state is SubscriptionState.NONE and sc.after.stale and sc.cause == "GET 401"

@@ -164,13 +164,6 @@ def test_conformance_logs_are_found() -> None:
 #: Logs of a contract the library does not meet yet, with what is missing. Each mark is strict: it goes as the
 #: part lands, so a log that starts passing fails the suite until its mark is removed.
 NOT_YET: dict[str, str] = {
-    "13-success-2xx.jsonl": "contract v2: any 2xx opens and closes a subscription",
-    "14-status-case.jsonl": "contract v2: R16 case-insensitive status ids",
-    "15-statistics.jsonl": "contract v2: R17 object keys, the statistics row",
-    "16-connection-and-values.jsonl": "contract v2: R18 connection state, values JSON cannot carry",
-    "17-har-paths.har": "contract v2: HAR paths decoded once",
-    "18-settled.jsonl": "contract v2: the settled points",
-    "19-configuration.jsonl": "contract v3: the configuration-list rows",
 }
 
 

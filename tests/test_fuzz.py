@@ -182,9 +182,9 @@ def test_deeply_nested_rejected_value_raises_nothing() -> None:
 
 
 @pytest.mark.parametrize("depth", [600, 900])
-def test_deep_values_the_decoder_reads_survive_every_path(depth: int) -> None:
-    """json.loads reads values some hundreds of levels deep; copying them (PUT bodies, errors, rejected inputs),
-    snapshotting and restoring them must not hit Python's recursion limit."""
+def test_deep_values_the_decoder_reads_are_rejected_on_every_path(depth: int) -> None:
+    """json.loads reads values some hundreds of levels deep; R8 (v2) rejects those over 500 levels on every path
+    (PUT bodies, error responses, messages), each with a reason, and the rejections snapshot and restore."""
     body = json.loads("[" * depth + "]" * depth)
     cache = StateCache()
     sub = "/icws/s/messaging/subscriptions/interaction-history"
@@ -192,6 +192,7 @@ def test_deep_values_the_decoder_reads_survive_every_path(depth: int) -> None:
     cache.record_response("PUT", sub, 500, None, {"message": "m", "x": body})
     cache.apply({"__type": "urn:example:deep", "isDelta": False, "v": body})
     cache.apply({"__type": 5, "v": body})
-    assert cache.stats.rejected == 1
+    assert cache.stats.rejected == 4 and len(cache.subscriptions) == 0
+    assert all("nested more than 500 levels deep" in r.reason for r in cache.rejected[:3])
     assert StateCache.from_snapshot(cache.snapshot()) == cache
     assert cache.snapshot_json() == StateCache.from_snapshot(cache.snapshot()).snapshot_json()

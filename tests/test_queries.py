@@ -306,13 +306,13 @@ def test_status_message_events_added_changed_removed() -> None:
                           "statusMessagesRemoved": ["Gone"],
                           "statusMessagesAdded": [{"statusId": "New", "isAcdStatus": True}]})
     path, name = "status/status-messages", "statusMessages"
-    assert got == [
-        event(ItemAdded, path=path, collection=name, key="New",
+    assert got == [  # events name an item by its store key: the folded status id (R16)
+        event(ItemAdded, path=path, collection=name, key="new",
               value={"statusId": "New", "isAcdStatus": True}),
-        event(ItemChanged, path=path, collection=name, key="Away",
+        event(ItemChanged, path=path, collection=name, key="away",
                     old={"statusId": "Away", "messageText": "Away", "iconUri": "/a.png"},
                     new={"statusId": "Away", "messageText": "Lunch", "iconUri": "/a.png"}),
-        event(ItemRemoved, path=path, collection=name, key="Gone",
+        event(ItemRemoved, path=path, collection=name, key="gone",
               old={"statusId": "Gone", "messageText": "G"}),
     ]
     assert list(cache.status_messages()) == ["Away", "New"]

@@ -331,8 +331,8 @@ def test_status_messages_collection() -> None:
     )
     store = cache.keyed("status/status-messages", "statusMessages")
     assert store is not None
-    assert {k: dict(v) for k, v in store.items()} == {
-        "Available": {"statusId": "Available", "messageText": "Free", "isAcdStatus": True}
+    assert {k: dict(v) for k, v in store.items()} == {  # keyed by the folded id (R16)
+        "available": {"statusId": "Available", "messageText": "Free", "isAcdStatus": True}
     }
 
 

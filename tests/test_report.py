@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sys
 from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
@@ -237,3 +238,61 @@ def test_columns_follow_recorded_time_and_fall_back_to_position(tmp_path: Path) 
     edges, by_time = _edges(collect(plain))
     assert not by_time
     assert edges[1] - edges[0] == pytest.approx(edges[2] - edges[1])
+
+
+# Hardening: surrogates, depth, odd names, written files -----------------------------------------------------------
+def test_a_lone_surrogate_gives_a_whole_page(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    log = tmp_path / "lone.jsonl"
+    log.write_text(
+        '{"method": "PUT", "path": "/icws/s/messaging/subscriptions/interactions/agent-assistance", "status": 204}\n'
+        '{"__type": "' + ASSIST + '", "isDelta": false, "requestsAdded": ["\\ud800"]}\n',
+        encoding="utf-8",
+    )
+    out = tmp_path / "r.html"
+    out.write_text("an earlier page")
+    assert main(["report", str(log), "--html", str(out)]) == 0
+    page = out.read_bytes().decode("utf-8")  # strict UTF-8, the whole page
+    assert page.endswith("</html>\n") and "\\ud800" in page
+    assert "report written to" in capsys.readouterr().out
+
+
+def test_values_500_levels_deep_report_from_any_stack(tmp_path: Path) -> None:
+    value: Any = "leaf"
+    for _ in range(499):
+        value = [value]
+    log = tmp_path / "deep.jsonl"
+    log.write_text(
+        json.dumps({"__type": "urn:test:deep", "isDelta": False, "v": value}) + "\n"
+        + "[" * 1000 + "]" * 1000 + "\n",
+        encoding="utf-8",
+    )
+
+    def deep(levels: int) -> str:
+        return render_report(log) if levels == 0 else deep(levels - 1)
+
+    page = deep(sys.getrecursionlimit() - 150)
+    assert page == render_report(log)
+    assert 'id="count-messages" data-count="2"' in page
+
+
+def test_a_log_name_that_is_not_utf8(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    odd = os.fsdecode(os.fsencode(str(tmp_path)) + b"/log\xff.jsonl")
+    with open(odd, "w", encoding="utf-8") as f:
+        f.write(json.dumps({"__type": ASSIST, "isDelta": False, "requestsAdded": ["r1"]}) + "\n")
+    out = tmp_path / "r.html"
+    assert main(["report", odd, "--html", str(out)]) == 0
+    page = out.read_text(encoding="utf-8")
+    assert "<title>icws-state report: log\\xff.jsonl</title>" in page
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_a_page_that_cannot_be_written_leaves_the_earlier_one(lifecycle: Path, tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "r.html"
+    out.write_text("an earlier page")
+    assert main(["report", str(tmp_path / "missing.jsonl"), "--html", str(out)]) == 2
+    assert out.read_text() == "an earlier page"
+    assert main(["report", str(lifecycle), "--html", str(tmp_path / "no-dir" / "r.html")]) == 2
+    err = capsys.readouterr().err
+    assert f"icws-state report: cannot write {tmp_path / 'no-dir' / 'r.html'}: " in err
+    assert f"directory {tmp_path / 'no-dir'}" in err

@@ -8,6 +8,7 @@ import pytest
 from helpers import ALIST, ASTATE, DETAILS, HISTORY, QSTATE, QUEUE, SMESSAGES, USTATUS, put
 
 from icws_state import AppendList, Collection, IdSet, Kind, Row, SchemaError, StateCache, default_schema
+from icws_state._configuration import CONFIGURATION_ROWS
 from icws_state._schema import HISTORY as HISTORY_ROW
 
 CONFIG = "urn:example.com:configuration:configurationListMessage"
@@ -33,10 +34,13 @@ def config_row(**over: Any) -> Row:
     return Row(**fields)
 
 
-def test_default_table_has_eight_rows() -> None:
+def test_default_table_has_nine_rows_and_the_configuration_lists() -> None:
     schema = default_schema()
-    assert len(schema) == 8
-    assert {r.type for r in schema} == {HISTORY, ALIST, ASTATE, QUEUE, QSTATE, USTATUS, SMESSAGES, DETAILS}
+    assert len(schema) == 9 + len(CONFIGURATION_ROWS)  # the configuration lists: tests/test_configuration.py
+    assert {r.type for r in schema} - {r.type for r in CONFIGURATION_ROWS} == {
+        HISTORY, ALIST, ASTATE, QUEUE, QSTATE, USTATUS, SMESSAGES, DETAILS,
+        "urn:inin.com:statistics:statisticValueMessage"}
+    assert set(schema.generic) == {"urn:inin.com:connection:connectionStateChangeMessage"}
     assert schema.row(HISTORY) is HISTORY_ROW
     assert schema.row("urn:nope") is None
     paths = {r.type: r.path for r in schema}
@@ -51,7 +55,7 @@ def test_default_table_has_eight_rows() -> None:
 def test_with_row_returns_new_schema_and_the_cache_uses_it() -> None:
     base = default_schema()
     schema = base.with_row(config_row())
-    assert len(schema) == 9 and len(base) == 8
+    assert len(schema) == len(base) + 1
     cache = StateCache(schema=schema)
     put(cache, "configuration/lists/c1")
     cache.apply(
@@ -155,7 +159,7 @@ def test_with_row_refuses_clashes() -> None:
         route="subscriptionId",
         state=True,
     )
-    assert len(schema.with_row(config_row()).with_row(state)) == 10
+    assert len(schema.with_row(config_row()).with_row(state)) == len(schema) + 2
 
 
 def test_schema_error_is_value_error() -> None:

@@ -5,6 +5,7 @@ the spec text alone; it shares no code with the library. The machines drive the 
 with the same inputs and compare every observable after each step (history ids in order, their items, the
 assistance ids, queue items, every subscription's seven fields, ``sessionEnded``, the counts), calling the
 history store's own `_check` too. Bundles carry ids between rules so that later messages hit cached items.
+The explicit cases at the end drive the same rules by hand through R7's edges, which a random run may never draw.
 """
 
 from __future__ import annotations
@@ -93,17 +94,17 @@ class SpecModel:
         if path is None:
             return
         rec = self.subs[path]
-        if status == 204 and method == "PUT":
+        if 200 <= status < 300 and method == "PUT":  # v2: any 2xx succeeds
             self.session_ended = False
             rec.update(state="normal", closed=False, resyncNeeded=True, gone=False, error=None,
                        parameters=copy.deepcopy(body) if type(body) is dict else {})
-        elif status == 204:
+        elif 200 <= status < 300:
             rec.update(state="none", closed=True, resyncNeeded=True, stale=False, error=None)
             self._clear(path)
-        elif status in (400, 500):
-            rec["error"] = response_error(status, response)
         elif status == 410:
             rec.update(state="none", closed=True, gone=True, error=response_error(status, response))
+        elif 400 <= status < 600:  # v2: any other 4xx or 5xx, not only 400 and 500
+            rec["error"] = response_error(status, response)
 
     def message(self, path: str, msg: Message) -> bool:
         """Apply a valid message for ``path``; False when the lifecycle rejects it."""
@@ -142,8 +143,11 @@ class SpecModel:
             self.history = {}
         for item in msg.get("interactionHistory", []):
             self.history[item["interactionId"]] = overlay(self.history.get(item["interactionId"]), item)
-        if type(bound) is int and bound >= 0:  # R7: 2.0, "3", true are no bound
-            kept = sorted(self.history.values(), key=order_key)[len(self.history) - bound:] if bound else []
+        if type(bound) is int and bound >= 0:  # R7: 2.0, "3", true and -1 are no bound
+            ordered = sorted(self.history.values(), key=order_key)
+            # The last min(N, count) remain. `[len - N:]` goes negative when N exceeds the count (issue 21) and
+            # `[-N:]` keeps everything at N=0; clamping the start to 0..len is right at every N.
+            kept = ordered[len(ordered) - min(bound, len(ordered)):]
             self.history = {i["interactionId"]: i for i in kept}
 
     def _queue(self, path: str, msg: Message, full: bool) -> None:
@@ -399,3 +403,72 @@ class StrictQueueMachine(RuleBasedStateMachine):
 
 TestStrictQueueMachine = StrictQueueMachine.TestCase
 TestStrictQueueMachine.settings = settings(stateful_step_count=20)
+
+
+# -- explicit cases ---------------------------------------------------------------------------------------------
+# Calling the machine's own rules and invariants keeps the model, the cache and the comparison those of the random
+# runs; only the sequence is fixed.
+def _item(key: str, at: str | None = None) -> Message:
+    return {"interactionId": key} if at is None else {"interactionId": key, "initiationTime": at}
+
+
+def _check_all(machine: CacheMachine) -> None:
+    """Every invariant, as Hypothesis runs them after each step."""
+    machine.history_matches()
+    machine.assistance_ids_match()
+    machine.queues_match()
+    machine.subscriptions_match()
+    machine.counts_match()
+
+
+def _drive_history(body: Any, messages: list[tuple[bool, list[Message]]]) -> CacheMachine:
+    """PUT with no body, PUT with ``body``, then each (isDelta, items) history message, checking after each."""
+    machine = CacheMachine()
+    machine.put(HISTORY_PATH, None)
+    machine.put(HISTORY_PATH, body)
+    _check_all(machine)
+    for delta, items in messages:
+        machine.history(delta, [(i["interactionId"], i) for i in items], False)
+        _check_all(machine)
+    machine.teardown()
+    return machine
+
+
+def _ids(machine: CacheMachine) -> tuple[list[str], list[str]]:
+    """The cache's history ids and the model's, both in R6 order."""
+    return list(machine.cache.history), [i["interactionId"] for i in sorted(machine.model.history.values(),
+                                                                            key=order_key)]
+
+
+def test_issue_21_bound_above_count_keeps_every_item() -> None:
+    """The failing run of issue 21: N=3 with two items evicts nothing (R7 keeps *at most* N); the model kept
+    only '1002' because its slice start went negative."""
+    machine = _drive_history({"numberOfHistoryMessages": 3}, [(False, [_item("1001"), _item("1002")])])
+    assert _ids(machine) == (["1001", "1002"], ["1001", "1002"])
+
+
+TWO = [_item("1001"), _item("1002")]
+
+
+@pytest.mark.parametrize(("body", "messages", "kept"), [
+    pytest.param({"numberOfHistoryMessages": 2}, [(False, TWO)], ["1001", "1002"], id="bound-equals-count"),
+    pytest.param({"numberOfHistoryMessages": 1}, [(False, TWO)], ["1002"], id="bound-below-count"),
+    pytest.param({"numberOfHistoryMessages": 0}, [(False, TWO)], [], id="bound-zero"),
+    pytest.param({"numberOfHistoryMessages": 0}, [(False, [])], [], id="bound-zero-no-items"),
+    pytest.param({"numberOfHistoryMessages": 3}, [(False, [])], [], id="bound-above-no-items"),
+    pytest.param({"numberOfHistoryMessages": 2}, [(False, TWO), (True, [_item("1003")])], ["1002", "1003"],
+                 id="delta-past-bound"),
+    pytest.param({"numberOfHistoryMessages": 3}, [(False, TWO), (True, [_item("1003")])],
+                 ["1001", "1002", "1003"], id="delta-up-to-bound"),
+    pytest.param({"numberOfHistoryMessages": 1}, [(False, [_item("a", "2026-11-22T10:00:00Z"), _item("b")])],
+                 ["a"], id="untimed-sorts-first-so-goes-first"),
+    pytest.param({"numberOfHistoryMessages": 2.0}, [(False, [*TWO, _item("1003")])], ["1001", "1002", "1003"],
+                 id="float-is-no-bound"),
+    pytest.param({"numberOfHistoryMessages": -1}, [(False, [*TWO, _item("1003")])], ["1001", "1002", "1003"],
+                 id="negative-is-no-bound"),
+    pytest.param({"numberOfHistoryMessages": True}, [(False, TWO)], ["1001", "1002"], id="boolean-is-no-bound"),
+])
+def test_history_bound_edges(body: Any, messages: list[tuple[bool, list[Message]]], kept: list[str]) -> None:
+    """R7 at and around its edges: N above, at and below the count, N=0, empty messages, values that are no bound."""
+    machine = _drive_history(body, messages)
+    assert _ids(machine) == (kept, kept)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import sys
 from typing import Any
 
 from icws_state import StateCache
@@ -51,3 +52,17 @@ def test_summary_lists_states_sizes_and_first_rejections() -> None:
     assert "interaction-history" in text and "normal" in text
     assert "history items: 2" in text
     assert "given directly: isDelta must be a boolean" in text
+
+
+def test_diff_shows_values_nested_deeper_than_the_encoder_recurses() -> None:
+    def deep(levels: int, fn: Any) -> Any:
+        return fn() if levels == 0 else deep(levels - 1, fn)
+
+    a = _snapshot()
+    b = copy.deepcopy(a)
+    value: Any = "x"
+    for _ in range(600):
+        value = [value]
+    b["other"]["urn:test:deep"] = {"v": value}
+    lines = deep(sys.getrecursionlimit() - 200, lambda: diff_snapshots(a, b))
+    assert lines == ["+ other.urn:test:deep: " + ("{\"v\": " + "[" * 600)[:97] + "..."]
