@@ -3,20 +3,26 @@
 Dispatch on ``__type``; a full message starts its part afresh; history items are copied in or merged property by
 property; assistance ids are a set; queue items are copied in and their attribute maps merged one level down, null
 clearing an attribute; configuration objects are keyed by ``configurationId["id"]``, copied in when added, merged
-property by property (null clearing) when changed, and popped when removed. No validation, no ordering, no
-lifecycle, no events: the cost of these is exactly what the ratios to the floor show.
+property by property (null clearing) when changed, and popped when removed; statistic values are keyed by the
+canonical JSON text of their ``statisticKey`` object (R17: ``json.dumps`` with sorted keys and no spaces, the one
+encoding that makes equal objects equal keys) and merged property by property, null clearing, as an upsert list
+(R13). No validation, no ordering, no lifecycle, no events: the cost of these is exactly what the ratios to the
+floor show.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from .streams import ALIST, CONFIG_USERS, HISTORY, QC
+from .streams import ALIST, CONFIG_USERS, HISTORY, QC, STATISTICS
 
 __all__ = ["Floor", "run_floor"]
 
 Message = dict[str, Any]
+#: R17's canonical key text; one encoder made once (``json.dumps`` with options builds a new one per call).
+_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
 
 
 class Floor:
@@ -27,9 +33,11 @@ class Floor:
         self.assistance: set[str] = set()
         self.queues: dict[str, dict[str, Message]] = {}
         self.configurations: dict[str, dict[str, Message]] = {}
+        self.statistics: dict[str, Message] = {}
         self.table: dict[str, Callable[[Message], None]] = {HISTORY: self.history_message, ALIST: self.assistance_list,
                                                              QC: self.queue_contents,
-                                                             CONFIG_USERS: self.configuration_list}
+                                                             CONFIG_USERS: self.configuration_list,
+                                                             STATISTICS: self.statistic_values}
 
     def run(self, messages: Iterable[Message]) -> None:
         table = self.table
@@ -77,7 +85,6 @@ class Floor:
         for key in msg.get("interactionsRemoved", ()):
             queue.pop(key, None)
 
-
     def configuration_list(self, msg: Message) -> None:
         sid = msg["subscriptionId"]
         objects = self.configurations.get(sid)
@@ -97,6 +104,22 @@ class Floor:
                     current[name] = value
         for key in msg.get("removed", ()):
             objects.pop(key, None)
+
+    def statistic_values(self, msg: Message) -> None:
+        if not msg["isDelta"]:
+            self.statistics = {}
+        values = self.statistics
+        canonical = _CANONICAL
+        for item in msg["statisticValueChanges"]:
+            key = canonical(item["statisticKey"])
+            current = values.get(key)
+            if current is None:
+                current = values[key] = {}
+            for name, value in item.items():
+                if value is None:
+                    current.pop(name, None)
+                else:
+                    current[name] = value
 
 
 def run_floor(messages: list[Message]) -> None:

@@ -14,7 +14,7 @@ import attrs
 
 from . import batch, history, memory, report, throughput
 from .results import Result
-from .streams import Blob, configuration_stream, history_stream, queue_stream
+from .streams import Blob, configuration_stream, history_stream, queue_stream, statistic_stream
 
 __all__ = ["FULL", "SMOKE", "Config", "main", "run"]
 
@@ -58,6 +58,9 @@ def run(config: Config) -> tuple[list[Result], list[history.SizePoint]]:
     with _step(f"configuration stream (5,000 users, then deltas), {config.stream_n:,} messages x {config.repeats}"):
         results += throughput.stream_section("configuration (users list)", Blob(configuration_stream(config.stream_n)),
                                              config.repeats, typed=False)
+    with _step(f"statistics stream (200 values, then deltas), {config.stream_n:,} messages x {config.repeats}"):
+        results += throughput.stream_section("statistics (200 workgroup values)",
+                                             Blob(statistic_stream(config.stream_n)), config.repeats, typed=False)
     with _step(f"replay of {config.replay_n:,} lines x {config.repeats}"):
         results += throughput.replay_section(Blob(history_stream(config.replay_n)), config.repeats)
     points = []

@@ -4,7 +4,9 @@ The shapes match the project's ``perf-ratio`` tool so the figures are comparable
 interactions begin in time order and later deltas of one to four items touch recent ones, with assistance requests
 added and removed in between; and one supervisor queue whose interactions arrive, change attributes (some cleared
 with null) and leave. A third stream is a client's users list (``schemas.md`` 6.4): 5,000 users in one full
-message, then deltas of one to twenty users changed, added or removed. Generators yield lazily so the
+message, then deltas of one to twenty users changed, added or removed. A fourth is a supervisor dashboard's
+statistics (``schemas.md`` R17): 200 values (5 statistics for each of 40 workgroups) in one full message, then
+deltas of one to ten values, about one in twenty of them ``null`` (no current value). Generators yield lazily so the
 bounded-memory check can write a million lines without holding them; ``start`` shifts ids and times so that a
 second stream continues the first instead of repeating it.
 """
@@ -23,6 +25,7 @@ __all__ = [
     "CONFIG_USERS",
     "HISTORY",
     "QC",
+    "STATISTICS",
     "T0",
     "Blob",
     "configuration_messages",
@@ -33,12 +36,19 @@ __all__ = [
     "queue_messages",
     "queue_stream",
     "stamp",
+    "statistic_messages",
+    "statistic_stream",
 ]
 
 HISTORY = "urn:inin.com:interactions:historyMessage"
 ALIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
 QC = "urn:inin.com:queues:queueContentsMessage"
 CONFIG_USERS = "urn:inin.com:configuration.people:usersMessage"
+STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+#: What a workgroup dashboard shows; each is asked for once per workgroup.
+WORKGROUP_STATISTICS = ("inin.workgroup:AgentsAvailable", "inin.workgroup:AgentsOnACDCall",
+                        "inin.workgroup:InteractionsWaiting", "inin.workgroup:LongestWaitTime",
+                        "inin.workgroup:ServiceLevel")
 QUEUE_ATTRIBUTES = ("Eic_State", "Eic_RemoteName", "Eic_CallDirection", "Eic_WorkgroupName", "Eic_ConferenceId",
                     "Custom_Priority")
 UPDATABLE = ("notes", "terminationTime", "interactionHistoryStatus", "log")
@@ -219,6 +229,35 @@ def configuration_messages(seed: int = 13, users: int = 5_000, subscription: str
 
 def configuration_stream(n: int, seed: int = 13) -> list[Message]:
     return list(islice(configuration_messages(seed), n))
+
+
+def statistic_messages(seed: int = 17, workgroups: int = 40) -> Iterator[Message]:
+    """One statistics subscription (``statistics/statistic-values``): a full message holding a value for every
+    statistic of `WORKGROUP_STATISTICS` in each of ``workgroups`` workgroups, then deltas of one to ten of those
+    values (distinct within a delta), each a new integer value or, one time in twenty, ``null``."""
+    rng = random.Random(seed)
+    count = workgroups * len(WORKGROUP_STATISTICS)
+
+    def key(i: int) -> Message:  # built afresh each time: no two messages share an object, as when decoded
+        workgroup, statistic = divmod(i, len(WORKGROUP_STATISTICS))
+        return {"statisticIdentifier": WORKGROUP_STATISTICS[statistic],
+                "parameterValueItems": [{"parameterTypeId": "ININ.People.WorkgroupStats:Workgroup",
+                                         "value": f"Workgroup {workgroup + 1}"}]}
+
+    def value() -> Message:
+        return {"__type": "urn:inin.com:statistics:statisticIntValue", "value": rng.randrange(200),
+                "statisticValueType": 0}
+
+    yield {"__type": STATISTICS, "isDelta": False,
+           "statisticValueChanges": [{"statisticKey": key(i), "statisticValue": value()} for i in range(count)]}
+    while True:
+        changes = [{"statisticKey": key(i), "statisticValue": None if rng.random() < 0.05 else value()}
+                   for i in rng.sample(range(count), rng.randrange(1, 11))]
+        yield {"__type": STATISTICS, "isDelta": True, "statisticValueChanges": changes}
+
+
+def statistic_stream(n: int, seed: int = 17) -> list[Message]:
+    return list(islice(statistic_messages(seed), n))
 
 
 def prefill_items(n: int, seed: int = 3) -> list[Message]:

@@ -12,6 +12,7 @@ from ._config_queries import ConfigurationQueries
 from ._datetimes import parse_datetime
 from ._enums import (
     AssistanceRequestState,
+    ConnectionState,
     InteractionDirection,
     InteractionHistoryStatus,
     ParticipantAction,
@@ -24,6 +25,7 @@ from ._errors import (
     SchemaError,
     SnapshotError,
     TransitionAnomaly,
+    UnknownListener,
 )
 from ._events import (
     Anomaly,
@@ -45,19 +47,23 @@ from ._events import (
 from ._history import HistoryStore
 from ._logs import InputKind, LogInput, read_log, read_stream
 from ._queries import CacheQueries, QueueContents
+from ._readonly import ReadOnlyDict, ReadOnlyList
 from ._replay import feed, replay
 from ._report import render_report
-from ._schema import AppendList, Collection, IdSet, Kind, Row, Schema, default_schema
+from ._rows import default_schema
+from ._schema import AppendList, Collection, GenericType, IdSet, Kind, Row, Schema
 from ._snapshot import FORMAT as SNAPSHOT_FORMAT
 from ._snapshot import dumps as dump_snapshot
 from ._stores import GenericStore, IdSetView, KeyedStore
-from ._subscriptions import Subscription, Transition, state_diagram
+from ._subscriptions import SessionEnd, Subscription, Transition, state_diagram
 from ._views import (
     AssistanceMessage,
     AssistanceParticipant,
     AssistanceRequest,
+    ConnectionStateChange,
     HistoryItem,
     QueueInteraction,
+    StatisticValue,
     StatusMessage,
     UserPresence,
     UserStatus,
@@ -81,9 +87,12 @@ __all__ = [
     "Changes",
     "Collection",
     "ConfigurationQueries",
+    "ConnectionState",
+    "ConnectionStateChange",
     "Event",
     "GenericChanged",
     "GenericStore",
+    "GenericType",
     "HistoryItem",
     "HistoryStore",
     "IcwsStateError",
@@ -105,6 +114,8 @@ __all__ = [
     "PropertiesChanged",
     "QueueContents",
     "QueueInteraction",
+    "ReadOnlyDict",
+    "ReadOnlyList",
     "ReentrantCall",
     "Rejected",
     "RejectedInput",
@@ -113,8 +124,10 @@ __all__ = [
     "SchemaError",
     "SequentialExecutor",
     "SessionChanged",
+    "SessionEnd",
     "SnapshotError",
     "StateCache",
+    "StatisticValue",
     "Stats",
     "StatusMessage",
     "Subscription",
@@ -122,6 +135,7 @@ __all__ = [
     "SubscriptionState",
     "Transition",
     "TransitionAnomaly",
+    "UnknownListener",
     "UserPresence",
     "UserStatus",
     "__version__",

@@ -14,7 +14,7 @@ from typing import Any
 import attrs
 
 from ._enums import SubscriptionState
-from ._errors import InvalidMessage, ReentrantCall, TransitionAnomaly
+from ._errors import InvalidMessage, ReentrantCall, SnapshotError, TransitionAnomaly, UnknownListener
 from ._events import (
     J_CLEARED,
     J_EVENT,
@@ -25,15 +25,18 @@ from ._events import (
     SessionChanged,
     SubscriptionChanged,
 )
-from ._history import HistoryStore
+from ._history import HistoryStore, HistoryTable
 from ._json import copy_json, describe, json_value_problem
 from ._paths import is_messages_path, request_path, subscription_path
 from ._queries import CacheQueries
 from ._readonly import read_only
 from ._reducer import PathData, RowEngine, apply_generic
-from ._schema import CONNECTION_STATE, GenericType, Schema, default_schema
-from ._stores import GenericStore, IdSetView, Item, KeyedStore
-from ._subscriptions import KEEP, Input, SessionEnd, Subscriptions, Transition
+from ._rejected import KEEP_REJECTED, KEEP_REJECTED_MESSAGES, NO_MESSAGE, RejectedInput, Stats
+from ._rows import CONNECTION_STATE, default_schema
+from ._schema import GenericType, Schema
+from ._snapshot import FORMAT, RestorePlan, check_snapshot, dumps, restore_plan, to_snapshot
+from ._stores import GenericStore, IdSetView, Item, KeyedStore, KeyedTable
+from ._subscriptions import KEEP, Input, SessionEnd, Subscriptions, SubscriptionsView, Transition
 from ._validation import MISSING, Validator, check_subscription_id
 from ._views import ConnectionStateChange
 
@@ -41,39 +44,10 @@ __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 
 #: The reason given for a message whose subscription is closed, or unseen while the session has ended.
 NOT_ACTIVE = "subscription is not active"
-#: Rejected inputs beyond this many keep their line and reason but not the offending value (bounded memory).
-KEEP_REJECTED_MESSAGES = 100
-#: Rejected inputs beyond this many are counted and reported as events, but not listed (section 5).
-KEEP_REJECTED = 10_000
-
-_NO_MESSAGE: Any = object()
 _EMPTY = Changes([])
 _NONE = SubscriptionState.NONE
 
 Listener = Callable[[Event], object]
-
-
-@attrs.frozen(kw_only=True)
-class RejectedInput:
-    """One rejected input: where it was, why, and (for the first 100) what it was."""
-
-    line: int | None
-    reason: str
-    message: Any = _NO_MESSAGE
-    source: str | None = None
-
-    @property
-    def has_message(self) -> bool:
-        return self.message is not _NO_MESSAGE
-
-
-@attrs.frozen(kw_only=True)
-class Stats:
-    """Counts of inputs read as messages (``messages == applied + rejected``)."""
-
-    messages: int
-    applied: int
-    rejected: int
 
 
 class StateCache(CacheQueries):
@@ -115,7 +89,7 @@ class StateCache(CacheQueries):
         self._listeners: list[Listener] = []
         self._dispatching = False
         self._anomaly: Transition | None = None
-        #: Where the input being applied came from; set by the replay layer, used for rejected inputs.
+        #: Where the input being applied came from (`set_position`), for rejected inputs.
         self._line: int | None = None
         self._source: str | None = None
 
@@ -161,6 +135,25 @@ class StateCache(CacheQueries):
             original["response"] = response
         return self._run(self._exchange, method, path, status, body, response, original)
 
+    def record_exchange(self, record: Any) -> Changes:
+        """`record_response` for an exchange record as a log holds it (``{"method", "path", "status", "body",
+        "response"}``); a record that is not an object with those fields is one rejected input, kept as given."""
+        if type(record) is not dict:
+            return self._run(self._reject, record, "an exchange record must be a JSON object")
+        get = record.get
+        return self._run(self._exchange, get("method"), get("path"), get("status"), get("body"), get("response"),
+                         record)
+
+    def reject(self, value: Any, reason: str) -> Changes:
+        """Count an input the client could not read at all (a line that is not JSON, an event whose data does not
+        parse) as rejected with ``reason``: nothing is silently dropped. Raises `InvalidMessage` in strict mode."""
+        return self._run(self._reject, value, reason)
+
+    def set_position(self, line: int | None, source: str | None = None) -> None:
+        """Where the next inputs come from (a log's 1-based line, and its path when several logs are replayed), so
+        that their rejections say so; ``None`` for inputs given directly. Replay sets it for every input."""
+        self._line, self._source = line, source
+
     def _run(self, step: Callable[..., None], *args: Any) -> Changes:
         """One input through ``step(*args, journal)``, then the listeners, then the events it caused.
 
@@ -190,7 +183,11 @@ class StateCache(CacheQueries):
         return listener
 
     def remove_listener(self, listener: Listener) -> None:
-        self._listeners.remove(listener)
+        """Stop calling ``listener``; `UnknownListener` if it was never added (or already removed). O(listeners)."""
+        try:
+            self._listeners.remove(listener)
+        except ValueError:
+            raise UnknownListener(listener) from None
 
     def _dispatch(self, journal: list[tuple[Any, ...]]) -> None:
         anomaly, self._anomaly = self._anomaly, None
@@ -200,6 +197,12 @@ class StateCache(CacheQueries):
                 for event in Changes(journal):
                     for listener in tuple(self._listeners):
                         listener(event)
+            except BaseException as failure:
+                # In strict mode the anomaly is the library's own report and must reach the caller even when a
+                # listener fails; the listener's exception stays attached as its cause.
+                if anomaly is not None:
+                    raise TransitionAnomaly(anomaly) from failure
+                raise
             finally:
                 self._dispatching = False
         if anomaly is not None:
@@ -210,10 +213,10 @@ class StateCache(CacheQueries):
     # ------------------------------------------------------------------------------------------------------------
     @property
     def history(self) -> HistoryStore:
-        """The interaction-history store (R4, R6, R7)."""
-        store = self._data[self._exported["history"]].parts[0]
-        assert isinstance(store, HistoryStore)
-        return store
+        """The interaction-history store (R4, R6, R7): a read-only view that follows the cache. O(1)."""
+        table = self._data[self._exported["history"]].parts[0]
+        assert isinstance(table, HistoryTable)
+        return HistoryStore(table)
 
     @property
     def assistance_requests(self) -> IdSetView:
@@ -221,9 +224,9 @@ class StateCache(CacheQueries):
         return IdSetView(self._data[self._exported["assistanceRequests"]].parts[0])
 
     @property
-    def subscriptions(self) -> Subscriptions:
-        """Every seen subscription path, as read-only `Subscription` views."""
-        return self._subs
+    def subscriptions(self) -> SubscriptionsView:
+        """Every seen subscription path, as read-only `Subscription` values (a live mapping, O(1) per lookup)."""
+        return SubscriptionsView(self._subs)
 
     @property
     def session_ended(self) -> bool:
@@ -280,6 +283,9 @@ class StateCache(CacheQueries):
         return data.type, read_only(data.properties), parts
 
     def keyed(self, path: str, collection: str) -> KeyedStore | None:
+        """The read-only store of the keyed collection ``collection`` (its snapshot name, such as
+        ``"interactions"``) of the data at ``path`` (such as ``"queues/q1"``); None when the path holds no data
+        or no such collection. Live: it follows later inputs. O(parts)."""
         got = self.path_data(path)
         if got is None:
             return None
@@ -315,7 +321,7 @@ class StateCache(CacheQueries):
             return self._reject(message, reason, journal)
         path = engine.fixed_path or engine.path_of(message)
         subs = self._subs
-        rec = subs._records.get(path)
+        rec = subs.records.get(path)
         if rec is None:
             if subs.session_ended:
                 return self._reject(message, NOT_ACTIVE, journal)
@@ -377,11 +383,11 @@ class StateCache(CacheQueries):
             raise InvalidMessage(message, reason, self._line)
         self._rejected_count += 1
         listed = len(self._rejected)
-        kept = _keepable(message) if listed < KEEP_REJECTED_MESSAGES else _NO_MESSAGE
+        kept = _keepable(message) if listed < KEEP_REJECTED_MESSAGES else NO_MESSAGE
         if listed < KEEP_REJECTED:
             self._rejected.append(RejectedInput(line=self._line, reason=reason, message=kept, source=self._source))
         journal.append((J_EVENT, Rejected(line=self._line, reason=reason,
-                                          message=None if kept is _NO_MESSAGE else copy_json(kept),
+                                          message=None if kept is NO_MESSAGE else copy_json(kept),
                                           source=self._source)))
 
     # ------------------------------------------------------------------------------------------------------------
@@ -465,24 +471,50 @@ class StateCache(CacheQueries):
     # Snapshots
     # ------------------------------------------------------------------------------------------------------------
     def snapshot(self) -> dict[str, Any]:
-        """The ``icws-state/1`` snapshot of this cache, as a JSON-ready dict."""
-        from ._snapshot import to_snapshot
-
+        """The ``icws-state/1`` snapshot of this cache, as a JSON-ready dict (a copy: changing it changes nothing).
+        O(size of the state)."""
         return to_snapshot(self)
 
     def snapshot_json(self) -> bytes:
         """The snapshot as deterministic JSON bytes (sorted keys, UTF-8, trailing newline)."""
-        from ._snapshot import dumps
-
         return dumps(self.snapshot())
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, strict: bool = False,
                       schema: Schema | None = None) -> StateCache:
-        """A cache equal to the one that produced ``snapshot``; `SnapshotError` if it is not ``icws-state/1``."""
-        from ._snapshot import from_snapshot
+        """A cache equal to the one that produced ``snapshot``; `SnapshotError`, and nothing else, if it is not a
+        valid ``icws-state/1`` object (the message names the bad field by its key in the format: ``$.sessionEnded``).
+        """
+        cache = cls(strict=strict, schema=schema)
+        plan = restore_plan(check_snapshot(snapshot), cache.schema)
+        try:
+            cache._load(plan)
+        except SnapshotError:
+            raise
+        except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as e:
+            # A value no check foresaw, met by an engine: still a malformed snapshot, never a crash.
+            raise SnapshotError(f"malformed {FORMAT} snapshot: {type(e).__name__}: {e}") from None
+        return cache
 
-        return from_snapshot(cls(strict=strict, schema=schema), snapshot)
+    def _load(self, plan: RestorePlan) -> None:
+        """Fill this new cache from a checked snapshot: each path's data goes through its row's own engine as a
+        full message, so restoring shares the merge code."""
+        self._subs.session_ended = plan.session_ended
+        for path, fields in plan.subscriptions.items():
+            self._subs.restore(path, fields)
+        for entry in plan.data:
+            engine = RowEngine(entry.row)
+            reason = engine.validate(entry.message)
+            if reason is not None:
+                raise entry.problem(reason)
+            data = self._data.get(entry.path)
+            if data is None:
+                data = self._data[entry.path] = PathData(entry.row)
+            engine.apply(data, entry.message, True, [], entry.path, {})
+        self._generic = {k: dict(v) for k, v in plan.other.items()}
+        self._rejected = list(plan.rejected)
+        self._applied = plan.applied
+        self._rejected_count = plan.rejected_count
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, StateCache):
@@ -498,8 +530,10 @@ class StateCache(CacheQueries):
 
 
 def _read_part(part: Any) -> Any:
-    if isinstance(part, KeyedStore):
-        return part
+    if isinstance(part, HistoryTable):
+        return HistoryStore(part)
+    if isinstance(part, KeyedTable):
+        return KeyedStore(part)
     if isinstance(part, set):
         return IdSetView(part)
     return read_only(part)

@@ -13,7 +13,8 @@ from typing import Any
 
 from ._errors import InvalidMessage
 from ._reducer import merge_item
-from ._schema import Collection, Row, Schema, default_schema
+from ._rows import default_schema
+from ._schema import Collection, Row, Schema
 from ._validation import key_getter
 
 __all__ = ["coalesce"]

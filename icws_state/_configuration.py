@@ -4,7 +4,7 @@ ICWS publishes the configuration objects a client shows (users and their display
 codes, ...) through thirty subscription types that differ only in their ``__type`` and their path segment. In the
 generic store (R1) a delta of one would replace its ``added`` / ``changed`` / ``removed`` lists themselves, so the
 cache would not hold the objects at all; each is therefore a row of the table, built here from
-`CONFIGURATION_LISTS` by `configuration_row` rather than written out thirty times. `_schema.default_schema` adds
+`CONFIGURATION_LISTS` by `configuration_row` rather than written out thirty times. `_rows.default_schema` adds
 them to the shipped table.
 
 Every row is the same: path ``configuration/<segment>/{subscriptionId}`` routed by ``subscriptionId`` (R11); one

@@ -12,7 +12,15 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from ._subscriptions import Transition
 
-__all__ = ["IcwsStateError", "InvalidMessage", "ReentrantCall", "SchemaError", "SnapshotError", "TransitionAnomaly"]
+__all__ = [
+    "IcwsStateError",
+    "InvalidMessage",
+    "ReentrantCall",
+    "SchemaError",
+    "SnapshotError",
+    "TransitionAnomaly",
+    "UnknownListener",
+]
 
 
 class IcwsStateError(Exception):
@@ -54,3 +62,11 @@ class SnapshotError(IcwsStateError, ValueError):
 
 class ReentrantCall(IcwsStateError, RuntimeError):
     """A listener tried to feed the cache while it was dispatching events; listeners may only read."""
+
+
+class UnknownListener(IcwsStateError, ValueError):
+    """`StateCache.remove_listener` was given a listener that is not registered."""
+
+    def __init__(self, listener: object) -> None:
+        self.listener = listener
+        super().__init__(f"not a registered listener: {listener!r} (add_listener returns what to remove)")

@@ -17,9 +17,9 @@ from sortedcontainers import SortedList
 
 from ._datetimes import instant
 from ._readonly import read_only_item
-from ._stores import Item, KeyedStore
+from ._stores import Item, KeyedStore, KeyedTable
 
-__all__ = ["HistoryStore"]
+__all__ = ["HistoryStore", "HistoryTable"]
 
 _NO_TIME = -1
 
@@ -40,29 +40,96 @@ def _as_instant(when: datetime | str) -> int:
 class _Ordered(Sequence[Mapping[str, Any]]):
     """The items in R6 order as a sequence: ``history.ordered[0]`` is the oldest, ``[-1]`` the newest."""
 
-    __slots__ = ("_store",)
+    __slots__ = ("_table",)
 
-    def __init__(self, store: HistoryStore) -> None:
-        self._store = store
+    def __init__(self, table: HistoryTable) -> None:
+        self._table = table
 
     @overload
     def __getitem__(self, index: int) -> Mapping[str, Any]: ...
     @overload
     def __getitem__(self, index: slice) -> Sequence[Mapping[str, Any]]: ...
     def __getitem__(self, index: int | slice) -> Mapping[str, Any] | Sequence[Mapping[str, Any]]:
-        items = self._store._items
+        items = self._table.items
         if isinstance(index, slice):
-            return [read_only_item(items[k]) for _, k in self._store._order[index]]
-        return read_only_item(items[self._store._order[index][1]])
+            return [read_only_item(items[k]) for _, k in self._table.order[index]]
+        return read_only_item(items[self._table.order[index][1]])
 
     def __len__(self) -> int:
-        return len(self._store._order)
+        return len(self._table.order)
+
+
+class HistoryTable(KeyedTable):
+    """The engine's side of the history store: items by key, and their (instant, key) pairs in a `SortedList`.
+
+    Insert, move and evict are O(log n); an upsert that keeps ``initiationTime`` touches only the dict.
+    """
+
+    __slots__ = ("order", "order_by")
+
+    def __init__(self, order_by: str = "initiationTime") -> None:
+        super().__init__()
+        self.order_by = order_by
+        self.order: SortedList[tuple[int, str]] = SortedList()
+
+    def pair(self, item: Item, key: str) -> tuple[int, str]:
+        """The sort key of an item (R6): its instant (-1 without one), then its key."""
+        t = item.get(self.order_by)
+        if t is None:
+            return (_NO_TIME, key)
+        value = instant(t)
+        return (_NO_TIME if value is None else value, key)
+
+    def put(self, key: str, old: Item | None, new: Item) -> None:
+        self.items[key] = new
+        if old is None:
+            t = new.get(self.order_by)
+            self.order.add((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
+            return
+        field = self.order_by
+        if old.get(field) != new.get(field):
+            self.order.remove(self.pair(old, key))
+            self.order.add(self.pair(new, key))
+
+    def pop(self, key: str) -> Item | None:
+        old = self.items.pop(key, None)
+        if old is not None:
+            self.order.remove(self.pair(old, key))
+        return old
+
+    def reset(self) -> None:
+        self.items = {}
+        self.order = SortedList()
+
+    def evict_to(self, bound: int) -> list[tuple[str, Item]]:
+        """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
+        out = []
+        order, items = self.order, self.items
+        for _ in range(len(order) - bound):
+            _, k = order.pop(0)  # pop(0) needs no positional index, unlike a slice
+            out.append((k, items.pop(k)))
+        return out
+
+    def keys_in_order(self) -> Iterator[str]:
+        return (k for _, k in self.order)
+
+    def ordered_items(self) -> Iterator[tuple[str, Item]]:
+        items = self.items
+        return ((k, items[k]) for _, k in self.order)
+
+    def check(self) -> None:
+        """Invariants, for stress tests: every item has exactly one pair, and pairs are sorted."""
+        super().check()
+        assert len(self.order) == len(self.items)
+        for p in self.order:
+            assert p == self.pair(self.items[p[1]], p[1]), p
+        self.order._check()  # type: ignore[attr-defined]
 
 
 class HistoryStore(KeyedStore):
-    """History items by ``interactionId``; iteration, `values` and `items` follow R6 order (oldest first).
+    """History items by ``interactionId``, read-only; iteration, `values` and `items` follow R6 order (oldest first).
 
-    Lookup by id is O(1); insert, move and evict are O(log n); `latest` is O(k); `between` is O(log n + k).
+    Lookup by id is O(1); `latest` is O(k); `between` is O(log n + k); `index` is O(log n).
 
     >>> from icws_state import StateCache
     >>> cache = StateCache()
@@ -73,95 +140,41 @@ class HistoryStore(KeyedStore):
     (['1', '2'], ['2'])
     """
 
-    __slots__ = ("_order", "_order_by")
+    __slots__ = ("_history",)
 
-    def __init__(self, order_by: str = "initiationTime") -> None:
-        super().__init__()
-        self._order_by = order_by
-        self._order: SortedList[tuple[int, str]] = SortedList()
-
-    # -- read side ---------------------------------------------------------------------------------------------
-    def __iter__(self) -> Iterator[str]:
-        return (k for _, k in self._order)
+    def __init__(self, table: HistoryTable) -> None:
+        super().__init__(table)
+        self._history = table
 
     def __reversed__(self) -> Iterator[str]:
-        return (k for _, k in reversed(self._order))
+        return (k for _, k in reversed(self._history.order))
 
     @property
     def ordered(self) -> Sequence[Mapping[str, Any]]:
-        return _Ordered(self)
+        """The items as a sequence in R6 order (O(log n) per index)."""
+        return _Ordered(self._history)
 
     def newest_first(self) -> Iterator[Mapping[str, Any]]:
         """Items from the newest (greatest in R6 order) to the oldest."""
-        items = self._items
-        return (read_only_item(items[k]) for _, k in reversed(self._order))
+        items = self._history.items
+        return (read_only_item(items[k]) for _, k in reversed(self._history.order))
 
     def latest(self, n: int) -> list[Mapping[str, Any]]:
         """The ``n`` newest items, newest first."""
         if n <= 0:
             return []
-        items = self._items
+        items = self._history.items
         # Walk from the end rather than slice: slicing a SortedList builds its positional index, which every
         # later insert and eviction would then have to maintain.
-        return [read_only_item(items[k]) for _, k in islice(reversed(self._order), n)]
+        return [read_only_item(items[k]) for _, k in islice(reversed(self._history.order), n)]
 
     def between(self, start: datetime | str, end: datetime | str) -> list[Mapping[str, Any]]:
         """Items whose ``initiationTime`` falls in ``[start, end)``, oldest first; items without one are left out."""
         lo, hi = _as_instant(start), _as_instant(end)
-        items = self._items
-        return [read_only_item(items[k]) for _, k in self._order.irange((lo, ""), (hi, ""), (True, False))]
+        items = self._history.items
+        return [read_only_item(items[k]) for _, k in self._history.order.irange((lo, ""), (hi, ""), (True, False))]
 
     def index(self, interaction_id: str) -> int:
         """Position of an item in R6 order; KeyError when it is not cached."""
-        return int(self._order.index(self._pair(self._items[interaction_id], interaction_id)))
-
-    # -- engine side -------------------------------------------------------------------------------------------
-    def _pair(self, item: Item, key: str) -> tuple[int, str]:
-        t = item.get(self._order_by)
-        if t is None:
-            return (_NO_TIME, key)
-        value = instant(t)
-        return (_NO_TIME if value is None else value, key)
-
-    def _put(self, key: str, old: Item | None, new: Item) -> None:
-        self._items[key] = new
-        if old is None:
-            t = new.get(self._order_by)
-            self._order.add((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
-            return
-        field = self._order_by
-        if old.get(field) != new.get(field):
-            self._order.remove(self._pair(old, key))
-            self._order.add(self._pair(new, key))
-
-    def _pop(self, key: str) -> Item | None:
-        old = self._items.pop(key, None)
-        if old is not None:
-            self._order.remove(self._pair(old, key))
-        return old
-
-    def _reset(self) -> None:
-        self._items = {}
-        self._order = SortedList()
-
-    def _evict_to(self, bound: int) -> list[tuple[str, Item]]:
-        """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
-        out = []
-        order, items = self._order, self._items
-        for _ in range(len(order) - bound):
-            _, k = order.pop(0)  # pop(0) needs no positional index, unlike a slice
-            out.append((k, items.pop(k)))
-        return out
-
-    def _raw_items(self) -> Iterator[tuple[str, Item]]:
-        items = self._items
-        for _, k in self._order:
-            yield k, items[k]
-
-    def _check(self) -> None:
-        """Invariants, for stress tests: every item has exactly one pair, and pairs are sorted."""
-        super()._check()
-        assert len(self._order) == len(self._items)
-        for pair in self._order:
-            assert pair == self._pair(self._items[pair[1]], pair[1]), pair
-        self._order._check()  # type: ignore[attr-defined]
+        table = self._history
+        return int(table.order.index(table.pair(table.items[interaction_id], interaction_id)))

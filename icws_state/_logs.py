@@ -14,7 +14,10 @@ import base64
 import binascii
 import contextlib
 import enum
+import io
+import itertools
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from typing import IO, Any
 from urllib.parse import urlsplit
@@ -54,36 +57,69 @@ ProgressFn = Callable[[int, int], object]
 
 
 def read_log(path: str | os.PathLike[str], *, progress: ProgressFn | None = None) -> Iterator[LogInput]:
-    """The inputs of the log at ``path``. OSError (missing, unreadable) is raised before the first input."""
+    """The inputs of the log at ``path``. OSError (missing, unreadable) is raised before the first input.
+
+    ``path`` may be a pipe or a device (``/dev/stdin``, ``<(cat log)``): nothing here seeks.
+    """
     f = open(path, "rb")  # noqa: SIM115 - closed by the generator below
-    size = os.fstat(f.fileno()).st_size
+    st = os.fstat(f.fileno())
+    size = st.st_size if stat.S_ISREG(st.st_mode) else 0
     return _read_file(f, size, progress)
+
+
+#: Above this size a file whose first line is no JSON value but whose second line is one is read as JSON lines
+#: (a log whose first line was cut short) rather than loaded whole to try it as one document.
+_WHOLE_DOCUMENT_LIMIT = 16 * 1024 * 1024
 
 
 def _read_file(f: IO[bytes], size: int, progress: ProgressFn | None) -> Iterator[LogInput]:
     with f:
-        first_line_no, first = 0, b""
-        for n, raw in enumerate(f, 1):
+        lines = iter(f)
+        seen: list[bytes] = []
+        for raw in lines:
+            seen.append(raw)
             if raw.strip():
-                first_line_no, first = n, raw
                 break
         else:
             return
+        first_line_no, first = len(seen), seen[-1]
         try:
             decode_json(first)
         except (ValueError, UnicodeDecodeError, RecursionError):
-            f.seek(0)
-            whole = f.read()
-            try:
-                document = decode_json(whole)
-            except (ValueError, UnicodeDecodeError, RecursionError):
-                f.seek(0)
-                yield from read_stream(f, progress=progress, total=size)
-                return
-            yield from _document(document)
+            yield from _not_lines_at_first(f, lines, seen, size, progress)
             return
         yield from _line_inputs(first_line_no, first)
-        yield from read_stream(f, progress=progress, total=size, start=first_line_no)
+        yield from read_stream(lines, progress=progress, total=size, start=first_line_no)
+
+
+def _not_lines_at_first(f: IO[bytes], lines: Iterator[bytes], seen: list[bytes], size: int,
+                        progress: ProgressFn | None) -> Iterator[LogInput]:
+    """Section 4: a first line that is no JSON value makes the file one JSON document, or, failing that, JSON
+    lines after all. A big file (or a pipe) whose next line is a JSON value is JSON lines cut short at the start:
+    read as lines straight away, so that its size never has to fit in memory twice."""
+    if size == 0 or size > _WHOLE_DOCUMENT_LIMIT:
+        for raw in lines:
+            seen.append(raw)
+            if raw.strip():
+                break
+        if len(seen) > 1 and seen[-1].strip() and _is_json(seen[-1]):
+            yield from read_stream(itertools.chain(seen, lines), progress=progress, total=size)
+            return
+    whole = b"".join(seen) + f.read()
+    try:
+        document = decode_json(whole)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        yield from read_stream(io.BytesIO(whole), progress=progress, total=size or len(whole))
+        return
+    yield from _document(document)
+
+
+def _is_json(raw: bytes) -> bool:
+    try:
+        decode_json(raw)
+    except (ValueError, UnicodeDecodeError, RecursionError):
+        return False
+    return True
 
 
 def _document(document: Any) -> Iterator[LogInput]:

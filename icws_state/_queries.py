@@ -14,7 +14,8 @@ from typing import Any, Protocol
 
 from ._config_queries import ConfigurationQueries, display_name, display_names
 from ._history import HistoryStore
-from ._schema import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATISTIC_VALUES, STATUS_MESSAGES, USER_STATUSES, Row
+from ._rows import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATISTIC_VALUES, STATUS_MESSAGES, USER_STATUSES
+from ._schema import Row
 from ._stores import KeyedStore
 from ._subscriptions import Subscription
 from ._views import (

@@ -24,9 +24,9 @@ from ._events import (
     J_REMOVED,
     J_REPLACED,
 )
-from ._history import HistoryStore
+from ._history import HistoryTable
 from ._schema import RESERVED, Collection, IdSet, Row
-from ._stores import Item, KeyedStore
+from ._stores import Item, KeyedTable
 from ._validation import Validator, key_getter, lookup_key
 
 __all__ = ["PathData", "RowEngine", "apply_generic", "merge_item"]
@@ -63,7 +63,7 @@ class PathData:
         self.type = row.type
         self.properties: Item = {}
         self.parts: list[Any] = [
-            *(HistoryStore(c.order_by) if c.order_by else KeyedStore(lookup_key(c)) for c in row.collections),
+            *(HistoryTable(c.order_by) if c.order_by else KeyedTable(lookup_key(c)) for c in row.collections),
             *(set() for _ in row.id_sets),
             *([] for _ in row.appends),
         ]
@@ -71,8 +71,8 @@ class PathData:
     def reset(self) -> None:
         self.properties = {}
         for part in self.parts:
-            if isinstance(part, KeyedStore):
-                part._reset()
+            if isinstance(part, KeyedTable):
+                part.reset()
             else:
                 part.clear()
 
@@ -82,7 +82,7 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
     (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items.
 
     The loops read and write the store's dict directly; only an insert, or a change of the order field of an
-    ordered store (R6), goes through `KeyedStore._put`, which keeps the order.
+    ordered store (R6), goes through `KeyedTable.put`, which keeps the order.
     """
     name, maps = c.name, c.maps
     key_of = key_getter(c)
@@ -93,9 +93,9 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
     merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
     order_field = c.order_by
 
-    def apply(store: KeyedStore, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
-        items = store._items
-        put = store._put
+    def apply(store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
+        items = store.items
+        put = store.put
         if added is not None:
             for item in msg.get(added, ()):
                 k = item[flat_key] if flat_key is not None else key_of(item)
@@ -127,7 +127,7 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
             for k in msg.get(removed, ()):
                 if fold:
                     k = k.casefold()
-                old = store._pop(k)
+                old = store.pop(k)
                 if old is not None and journal is not None:
                     journal.append((J_REMOVED, path, name, k, old))
 
@@ -161,10 +161,10 @@ def _id_set_ops(s: IdSet) -> Callable[[set[str], Item, Journal | None, str], Non
     return apply
 
 
-def _evict(store: KeyedStore, bound: Any, journal: Journal, path: str, name: str) -> None:
+def _evict(store: KeyedTable, bound: Any, journal: Journal, path: str, name: str) -> None:
     """R7: after a message, drop the items that sort first until the PUT's bound remains (when it has one)."""
-    if type(bound) is int and bound >= 0 and len(store._items) > bound:
-        for k, old in store._evict_to(bound):
+    if type(bound) is int and bound >= 0 and len(store.items) > bound:
+        for k, old in store.evict_to(bound):
             journal.append((J_EVICTED, path, name, k, old))
 
 

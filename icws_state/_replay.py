@@ -19,7 +19,7 @@ __all__ = ["feed", "replay"]
 
 def feed(cache: StateCache, entry: LogInput, source: str | None = None) -> Changes:
     """Apply one log input to ``cache``; its rejected inputs get ``entry.line`` (and ``source``, when given)."""
-    cache._line, cache._source = entry.line, source
+    cache.set_position(entry.line, source)
     try:
         kind = entry.kind
         if kind is InputKind.MESSAGE:
@@ -27,12 +27,10 @@ def feed(cache: StateCache, entry: LogInput, source: str | None = None) -> Chang
         if kind is InputKind.BATCH:
             return cache.apply_batch(entry.value)
         if kind is InputKind.EXCHANGE:
-            v = entry.value
-            return cache._run(cache._exchange, v.get("method"), v.get("path"), v.get("status"), v.get("body"),
-                              v.get("response"), v)
-        return cache._run(cache._reject, entry.value, entry.reason or "unreadable input")
+            return cache.record_exchange(entry.value)
+        return cache.reject(entry.value, entry.reason or "unreadable input")
     finally:
-        cache._line = cache._source = None
+        cache.set_position(None)
 
 
 def replay(
@@ -55,9 +53,14 @@ def replay(
     several = len(paths) > 1
     for p in paths:
         source = os.fspath(p) if several else None
-        for entry in read_log(p, progress=progress):
-            changes = feed(cache, entry, source)
-            if on_input is not None:
-                on_input(entry, changes)
+        try:
+            for entry in read_log(p, progress=progress):
+                changes = feed(cache, entry, source)
+                if on_input is not None:
+                    on_input(entry, changes)
+        except OSError as e:
+            if e.filename is None:  # a failure while reading, not opening: say which log it was
+                e.filename = os.fspath(p)
+            raise
     return cache
 

@@ -1,13 +1,15 @@
 """An HTML report of one log: what every subscription went through, and when, on one self-contained page.
 
 Theory of operation. The log is replayed once; after each input `_Collector` notes the subscription
-changes, anomalies, 401s and rejections that input caused (read from its change journal, so item events are
-never built). Inputs are gathered into buckets of equal size as they arrive: when there are `MAX_BUCKETS`
-buckets, neighbours are merged pairwise and the bucket size doubles, so memory and page size stay bounded
-(between half and all of `MAX_BUCKETS` buckets) whatever the log's length, in one pass. Per bucket a
-subscription shows the most severe state it was in (faulted > suspended > normal > none), so a brief fault is
-never averaged away, and whether it was closed or stale at any point. Message counts and cache sizes are read
-when a bucket closes.
+changes, anomalies, 401s, connection-down messages (R18) and rejections that input caused (read from its change
+journal, so item events are never built; an input's generic-store events are built only when it holds a
+connection-state message, which is rare). Inputs are gathered into buckets of equal size as they arrive: when
+there are `MAX_BUCKETS` buckets, neighbours are merged pairwise and the bucket size doubles, so memory and page
+size stay bounded (between half and all of `MAX_BUCKETS` buckets) whatever the log's length, in one pass. Per
+bucket a subscription shows the most severe state it was in (faulted > suspended > normal > none), so a brief
+fault is never averaged away, and whether it was closed or stale at any point. Message counts and cache sizes
+are read when a bucket closes. Statistic values (R17) are drawn as one cache-size series and listed, as the
+final snapshot holds them, in a table.
 
 The page has no script and no external resource: inline CSS and SVG, ``<title>`` tooltips. Elements carry
 stable ids and ``data-`` attributes (``data-path``, ``data-final-state``, ``data-count``, ``data-line``) for
@@ -24,18 +26,23 @@ import attrs
 
 from ._cache import StateCache
 from ._datetimes import parse_datetime
-from ._events import Anomaly, Changes, Rejected, SessionChanged, SubscriptionChanged
+from ._events import Anomaly, Changes, GenericChanged, Rejected, SessionChanged, SubscriptionChanged
 from ._files import escape_surrogates, shown
-from ._logs import LogInput
+from ._logs import InputKind, LogInput
 from ._replay import replay
-from ._summary import summarize
+from ._rows import CONNECTION_STATE, STATISTIC_VALUES
+from ._summary import statistic_rows, summarize
 
-__all__ = ["MAX_BUCKETS", "Bucket", "ReportData", "collect", "render", "render_report"]
+__all__ = ["MAX_BUCKETS", "Bucket", "ConnectionDown", "ReportData", "collect", "render", "render_report"]
 
 #: Upper bound on the number of time buckets (columns) of a report.
 MAX_BUCKETS = 500
-#: At most this many rows of the rejected-inputs and anomalies tables; the counts stay exact.
+#: At most this many rows of the rejected-inputs, anomalies, 401 and connection-down tables; the counts stay exact.
 MAX_TABLE_ROWS = 1000
+#: The statistics table lists this many values of the final snapshot (a dashboard may hold thousands).
+MAX_STATISTIC_ROWS = 50
+_CONNECTION = CONNECTION_STATE.type
+_STATISTICS_SERIES = "statistic values"
 
 _SEVERITY = {"none": 0, "normal": 1, "suspended": 2, "faulted": 3}
 _STATES = tuple(_SEVERITY)
@@ -67,8 +74,9 @@ class Bucket:
     rejected: int = 0
     anomalies: int = 0
     unauthorized: int = 0
+    connection_down: int = 0
     subs: dict[str, _SubCell] = attrs.field(factory=dict)
-    #: Cache sizes when the bucket closed: history, assistance requests, each queue.
+    #: Cache sizes when the bucket closed: history, assistance requests, each queue, statistic values.
     sizes: dict[str, int] = attrs.field(factory=dict)
 
     def absorb(self, later: Bucket) -> None:
@@ -80,6 +88,7 @@ class Bucket:
         self.rejected += later.rejected
         self.anomalies += later.anomalies
         self.unauthorized += later.unauthorized
+        self.connection_down += later.connection_down
         for path, cell in later.subs.items():
             mine = self.subs.get(path)
             if mine is None:
@@ -92,6 +101,19 @@ class Bucket:
                     mine.stale or cell.stale,
                 )
         self.sizes = later.sizes
+
+
+@attrs.frozen
+class ConnectionDown:
+    """A connection-state message that said the connection is down (R18), as one row of the report."""
+
+    line: int
+    #: The input's recorded time, or the last one before it (a bare message records none); None before any.
+    at: str | None
+    reason: str | None
+    should_reconnect: bool | None
+    #: Whether this message ended the session (False when a 401 or an earlier message had already ended it).
+    ended_session: bool
 
 
 @attrs.define
@@ -110,6 +132,18 @@ class ReportData:
     counts: dict[str, int]
     snapshot: dict[str, Any]
     size_series: list[str]
+    #: The first `MAX_TABLE_ROWS` connection-down messages.
+    connection_down: list[ConnectionDown] = attrs.field(factory=list)
+
+
+def _holds_connection_state(entry: LogInput) -> bool:
+    """Whether an input carries a connection-state message: only then are its generic-store events built."""
+    value = entry.value
+    if entry.kind is InputKind.EXCHANGE:
+        value = value.get("response") if isinstance(value, dict) else None
+    elif entry.kind is not InputKind.BATCH:
+        return type(value) is dict and value.get("__type") == _CONNECTION
+    return type(value) is list and any(type(m) is dict and m.get("__type") == _CONNECTION for m in value)
 
 
 class _Collector:
@@ -126,7 +160,9 @@ class _Collector:
         self.rejected: list[tuple[int | None, str]] = []
         self.anomalies: list[tuple[int, str, str, str, str]] = []
         self.unauthorized: list[tuple[int, str]] = []
-        self.totals = {"rejected": 0, "anomalies": 0, "unauthorized": 0}
+        self.connection_down: list[ConnectionDown] = []
+        self.last_at: str | None = None
+        self.totals = {"rejected": 0, "anomalies": 0, "unauthorized": 0, "connection-down": 0}
         self.series: dict[str, None] = {"history": None, "assistance requests": None}
 
     def __call__(self, entry: LogInput, changes: Changes) -> None:
@@ -138,7 +174,8 @@ class _Collector:
         b.last, b.last_line = self.pos, entry.line
         if entry.at is not None:
             b.at_first = b.at_first or entry.at
-            b.at_last = entry.at
+            b.at_last = self.last_at = entry.at
+        ended_by_connection = False
         for event in changes.notices():  # item events are never needed here, so never built
             if isinstance(event, SubscriptionChanged):
                 a = event.after
@@ -159,7 +196,9 @@ class _Collector:
                         (entry.line, t.path, t.before.name.lower(), t.after.name.lower(), t.cause)
                     )
             elif isinstance(event, SessionChanged):
-                if event.ended:
+                if event.ended and event.cause == _CONNECTION:
+                    ended_by_connection = True
+                elif event.ended:
                     b.unauthorized += 1
                     self.totals["unauthorized"] += 1
                     if len(self.unauthorized) < MAX_TABLE_ROWS:
@@ -169,10 +208,31 @@ class _Collector:
                 self.totals["rejected"] += 1
                 if len(self.rejected) < MAX_TABLE_ROWS:
                     self.rejected.append((event.line, event.reason))
+        if _holds_connection_state(entry):
+            self._connection_down(entry, changes, b, ended_by_connection)
         if self.pos % self.width == 0:
             self.close()
             if len(self.buckets) >= MAX_BUCKETS:
                 self._halve()
+
+    def _connection_down(self, entry: LogInput, changes: Changes, b: Bucket, ended: bool) -> None:
+        """Each applied connection-state message of the input that says Down (R18's test: the integer 2)."""
+        for event in changes.of_type(GenericChanged):
+            assert isinstance(event, GenericChanged)
+            key, new = event.key, event.new
+            if key.partition("|")[0] != _CONNECTION:
+                continue
+            state = new.get("newConnectionState")
+            if type(state) is not int or state != 2:
+                continue
+            b.connection_down += 1
+            self.totals["connection-down"] += 1
+            if len(self.connection_down) < MAX_TABLE_ROWS:
+                reason, again = new.get("reason"), new.get("shouldReconnect")
+                self.connection_down.append(ConnectionDown(
+                    line=entry.line, at=self.last_at, reason=reason if isinstance(reason, str) else None,
+                    should_reconnect=again if isinstance(again, bool) else None, ended_session=ended))
+            ended = False  # one input ends the session once, with its first Down
 
     def close(self) -> None:
         b, self.open = self.open, None
@@ -188,6 +248,10 @@ class _Collector:
                 if store is not None:
                     sizes[path] = len(store)
                     self.series.setdefault(path, None)
+        statistics = cache.keyed(STATISTIC_VALUES.path, STATISTIC_VALUES.collections[0].name)
+        if statistics is not None:
+            sizes[_STATISTICS_SERIES] = len(statistics)
+            self.series.setdefault(_STATISTICS_SERIES, None)
         b.sizes = sizes
         self.buckets.append(b)
 
@@ -219,6 +283,8 @@ def collect(log_path: str | os.PathLike[str]) -> ReportData:
         "subscriptions": len(snapshot["subscriptions"]),
         "history": len(snapshot["history"]),
         "assistance-requests": len(snapshot["assistanceRequests"]),
+        "statistic-values": len(statistic_rows(snapshot)),
+        "connection-down": collector.totals["connection-down"],
     }
     return ReportData(
         log=os.fspath(log_path),
@@ -230,6 +296,7 @@ def collect(log_path: str | os.PathLike[str]) -> ReportData:
         counts=counts,
         snapshot=snapshot,
         size_series=list(collector.series),
+        connection_down=collector.connection_down,
     )
 
 
@@ -254,6 +321,10 @@ th{background:#f3f5f7}td.num{text-align:right;font-variant-numeric:tabular-nums}
 pre{background:#f6f8fa;border:1px solid #e5e8eb;border-radius:6px;padding:10px;overflow-x:auto;font-size:12px}
 .note{color:#5b6670;font-size:12px}
 """
+
+
+def _yes_no(flag: bool | None) -> str:
+    return "" if flag is None else "yes" if flag else "no"
 
 
 def _e(value: object) -> str:
@@ -341,6 +412,7 @@ def _markers(data: ReportData, y0: int, edges: list[float]) -> tuple[list[str], 
     rows = (
         ("anomalies", "anomalies", "#d64545"),
         ("unauthorized", "401 (session ended)", "#6c3fb5"),
+        ("connection_down", "connection down", "#1d2329"),
         ("rejected", "rejected inputs", "#e67e22"),
     )
     for attr, label, colour in rows:
@@ -551,6 +623,8 @@ def render(data: ReportData) -> str:
             ("subscriptions", "subscriptions"),
             ("history", "history items"),
             ("assistance-requests", "assistance requests"),
+            ("statistic-values", "statistic values"),
+            ("connection-down", "connection down"),
         )
     )
     state_legend = "".join(
@@ -594,6 +668,31 @@ def render(data: ReportData) -> str:
         c["unauthorized"],
         [f' data-line="{u[0]}"' for u in data.unauthorized],
     )
+    downs = _table(
+        [
+            [
+                f'<td class="num">{d.line}</td>',
+                f"<td>{_e(d.at or '')}</td>",
+                f"<td>{_e(d.reason or '')}</td>",
+                f"<td>{_yes_no(d.should_reconnect)}</td>",
+                f"<td>{_yes_no(d.ended_session)}</td>",
+            ]
+            for d in data.connection_down
+        ],
+        ["line", "time", "reason", "should reconnect", "ended the session"],
+        "connection-down",
+        c["connection-down"],
+        [f' data-line="{d.line}"' for d in data.connection_down],
+    )
+    values = statistic_rows(data.snapshot)
+    statistics = _table(
+        [[f"<td>{_e(sid)}</td>", f"<td>{_e(params)}</td>", f'<td class="num">{_e(value)}</td>']
+         for sid, params, value in values[:MAX_STATISTIC_ROWS]],
+        ["statistic", "parameter values", "value"],
+        "statistic-values",
+        len(values),
+        [f' data-statistic="{_e(sid)}" data-value="{_e(value)}"' for sid, _, value in values[:MAX_STATISTIC_ROWS]],
+    )
     name = shown(data.log)  # a log name that is not UTF-8 shows its bytes as \xff
     title = os.path.basename(name) or name
     page = "".join(
@@ -612,6 +711,14 @@ def render(data: ReportData) -> str:
             f"<h2>Rejected inputs ({c['rejected']:,})</h2>{rejected}",
             f"<h2>Anomalies ({c['anomalies']:,})</h2>{anomalies}",
             f"<h2>401s that ended the session ({c['unauthorized']:,})</h2>{unauthorized}",
+            f"<h2>Connection down ({c['connection-down']:,})</h2>",
+            '<p class="note">connection-state messages whose new state is down (R18); the time is the input\'s, '
+            "or the last recorded before it</p>",
+            downs,
+            f"<h2>Statistic values ({c['statistic-values']:,})</h2>",
+            '<p class="note">as the log left them, by statistic id and then parameter values; - where the statistic '
+            "has no value</p>",
+            statistics,
             f'<h2>Final snapshot</h2><pre id="snapshot-summary">{_e(summarize(data.snapshot))}</pre>',
             "</body></html>\n",
         ]

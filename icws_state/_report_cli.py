@@ -19,7 +19,8 @@ def add_report_command(subparsers: Any) -> None:
         help="write an HTML report of one log: subscription states over time, events, tables",
         description="Replay LOG and write one self-contained HTML page (inline CSS and SVG, no script, no "
         "network): a band per subscription coloured by state, message rate, cache sizes, markers for "
-        "anomalies, 401s and rejected inputs, then tables of them and the final snapshot's summary.",
+        "anomalies, 401s, connection-down messages and rejected inputs, then tables of them, the final "
+        "statistic values and the final snapshot's summary.",
         epilog="Exit codes: 0 report written; 2 the log could not be read or the page could not be written.",
     )
     r.add_argument("log", metavar="LOG", help="the log to replay")

@@ -26,7 +26,6 @@ A client that needs a type the library does not ship builds a `Row` and extends 
 from __future__ import annotations
 
 import enum
-import functools
 import re
 from collections.abc import Iterable, Iterator, Mapping
 
@@ -42,7 +41,6 @@ __all__ = [
     "Kind",
     "Row",
     "Schema",
-    "default_schema",
 ]
 
 _PLACEHOLDER = re.compile(r"\{([^{}/]+)\}")
@@ -300,160 +298,3 @@ class Schema:
 
 def _same_template(a: str, b: str) -> bool:
     return _PLACEHOLDER.sub("{}", a) == _PLACEHOLDER.sub("{}", b)
-
-
-_S, _B, _E, _D = Kind.STRING, Kind.BOOLEAN, Kind.ENUM, Kind.DATETIME
-_PREFIX = "urn:inin.com:"
-
-HISTORY = Row(
-    type=_PREFIX + "interactions:historyMessage",
-    path="interaction-history",
-    collections=(
-        Collection(
-            name="history",
-            key="interactionId",
-            upsert="interactionHistory",
-            order_by="initiationTime",
-            bound_parameter="numberOfHistoryMessages",
-            item={
-                "interactionId": _S,
-                "initiationTime": _D,
-                "terminationTime": _D,
-                "direction": _E,
-                "interactionHistoryStatus": _E,
-                "log": _S,
-                "notes": _S,
-                "localAddress": _S,
-                "localId": _S,
-                "localName": _S,
-                "remoteAddress": _S,
-                "remoteId": _S,
-                "remoteName": _S,
-            },
-        ),
-    ),
-    exported_as="history",
-)
-ASSISTANCE_LIST = Row(
-    type=_PREFIX + "interactions.assistance:assistanceRequestListMessage",
-    path="interactions/agent-assistance",
-    id_sets=(IdSet(name="assistanceRequests", added="requestsAdded", removed="requestsRemoved"),),
-    exported_as="assistanceRequests",
-)
-ASSISTANCE_STATE = Row(
-    type=_PREFIX + "interactions.assistance:assistanceRequestSubscriptionStateMessage",
-    path="interactions/agent-assistance",
-    state=True,
-)
-QUEUE_CONTENTS = Row(
-    type=_PREFIX + "queues:queueContentsMessage",
-    path="queues/{subscriptionId}",
-    route="subscriptionId",
-    collections=(
-        Collection(
-            name="interactions",
-            key="interactionId",
-            added="interactionsAdded",
-            changed="interactionsChanged",
-            removed="interactionsRemoved",
-            item={"interactionId": _S, "attributes": Kind.MAP, "conferenceParentId": _S},
-        ),
-    ),
-)
-QUEUE_STATE = Row(type=_PREFIX + "queues:queueSubscriptionStateMessage", path="queues/{subscriptionId}",
-                  route="subscriptionId", state=True)
-USER_STATUSES = Row(
-    type=_PREFIX + "status:userStatusMessage",
-    path="status/user-statuses",
-    collections=(
-        Collection(
-            name="userStatusList",
-            key="userId",
-            upsert="userStatusList",
-            item={
-                "userId": _S, "statusId": _S, "notes": _S, "forwardNumber": _S, "presenceServer": _S,
-                "onPhone": _B, "loggedIn": _B, "onPhoneChanged": _D, "statusChanged": _D,
-                "stations": Kind.STRING_LIST, "icServers": Kind.STRING_LIST, "until": Kind.OBJECT,
-            },
-            nullable={"until"},
-        ),
-    ),
-    required={"userStatusList"},
-)
-STATUS_MESSAGES = Row(
-    type=_PREFIX + "status:statusMessagesMessage",
-    path="status/status-messages",
-    collections=(
-        Collection(
-            name="statusMessages",
-            key="statusId",
-            added="statusMessagesAdded",
-            changed="statusMessagesChanged",
-            removed="statusMessagesRemoved",
-            item={
-                "statusId": _S, "messageText": _S, "iconUri": _S, "groupTag": _S, "systemId": _S,
-                "canHaveDate": _B, "canHaveTime": _B, "isDoNotDisturbStatus": _B, "isSelectableStatus": _B,
-                "isPersistentStatus": _B, "isForwardStatus": _B, "isAfterCallWorkStatus": _B, "isAcdStatus": _B,
-                "isAllowFollowUpStatus": _B,
-            },
-            case_insensitive=True,
-        ),
-    ),
-)
-STATISTIC_VALUES = Row(
-    type=_PREFIX + "statistics:statisticValueMessage",
-    path="statistics/statistic-values",
-    collections=(
-        Collection(
-            name="statisticValueChanges",
-            key="statisticKey",
-            upsert="statisticValueChanges",
-            item={"statisticKey": Kind.OBJECT, "statisticValue": Kind.OBJECT},
-            nullable={"statisticValue"},
-            object_key=True,
-        ),
-    ),
-    required={"statisticValueChanges"},
-)
-ASSISTANCE_DETAILS = Row(
-    type=_PREFIX + "interactions.assistance:assistanceRequestDetailsMessage",
-    path="interactions/agent-assistance/{assistanceId}",
-    route="assistanceId",
-    scalars={"interactionId": _S, "state": _E},
-    collections=(
-        Collection(
-            name="participants",
-            key="userId",
-            added="participantsAdded",
-            changed="participantsChanged",
-            item={"userId": _S, "displayName": _S, "action": _E},
-        ),
-    ),
-    appends=(AppendList(name="messages", source="messagesAdded",
-                        item={"text": _S, "participantId": _S, "timeAdded": _D}),),
-)
-
-#: R18: the server tells the client its session's connection changed; ``newConnectionState`` 2 (Down) ends it.
-CONNECTION_STATE = GenericType(
-    type=_PREFIX + "connection:connectionStateChangeMessage",
-    scalars={"previousConnectionState": _E, "newConnectionState": _E, "reason": _S, "shouldReconnect": _B},
-    required={"previousConnectionState", "newConnectionState", "reason"},
-    ends_session=("newConnectionState", 2),
-    reason="reason",
-)
-
-_DEFAULT = Schema({}, {CONNECTION_STATE.type: CONNECTION_STATE})
-for _row in (HISTORY, ASSISTANCE_LIST, ASSISTANCE_STATE, QUEUE_CONTENTS, QUEUE_STATE, USER_STATUSES,
-             STATUS_MESSAGES, STATISTIC_VALUES, ASSISTANCE_DETAILS):
-    _DEFAULT = _DEFAULT.with_row(_row)
-
-
-@functools.cache
-def default_schema() -> Schema:
-    """The table the library ships: the seeded types, those of ``schemas.md`` and the configuration lists (6.4)."""
-    from ._configuration import CONFIGURATION_ROWS  # here, not at the top: that module builds its rows from this one
-
-    schema = _DEFAULT
-    for row in CONFIGURATION_ROWS:
-        schema = schema.with_row(row)
-    return schema

@@ -14,9 +14,11 @@ Rules of the format (section 5 of the spec, and 6.3 of ``schemas.md``), each enf
   writer keeps its own stack, so neither the value's depth nor the caller's stack changes the bytes);
 - strict UTF-8 JSON: a lone surrogate (a valid ``\\ud800`` escape in a log) is written as that escape.
 
-`from_snapshot` structures the same model back (so a malformed snapshot fails with the path of the bad field, in
-the format's own camelCase keys) and replays each path's data through its row's own engine as a full message, so
-restoring shares the merge code. It raises `SnapshotError` and nothing else, whatever it is given.
+`check_snapshot` structures the same model back (so a malformed snapshot fails with the path of the bad field, in
+the format's own camelCase keys), and `restore_plan` turns it into what `StateCache.from_snapshot` applies: each
+path's data as a full message for its row's own engine, so restoring shares the merge code. Both raise
+`SnapshotError` and nothing else, whatever they are given. This module reads a cache only through its public read
+side (`_Readable`) and never imports `_cache`.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ import math
 import re
 from collections.abc import Callable, Iterator, Mapping, Sequence, Set
 from json.encoder import encode_basestring
-from typing import TYPE_CHECKING, Any, get_origin
+from typing import Any, Protocol, get_origin
 
 import attrs
 import cattrs
@@ -33,25 +35,45 @@ from cattrs.cols import list_structure_factory, mapping_structure_factory
 from cattrs.errors import AttributeValidationNote, IterableValidationNote
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
-from ._cache import RejectedInput
 from ._enums import SubscriptionState
 from ._errors import SnapshotError
 from ._readonly import thaw
-from ._reducer import PathData, RowEngine
-from ._stores import KeyedStore, raw_items
+from ._rejected import RejectedInput, Stats
+from ._schema import Row, Schema
+from ._stores import GenericStore, KeyedStore, raw_entries, raw_items
 
-if TYPE_CHECKING:
-    from ._cache import StateCache
+
+class _Readable(Protocol):
+    """The read side of a cache that `to_snapshot` uses (`StateCache` has it)."""
+
+    @property
+    def session_ended(self) -> bool: ...
+    @property
+    def subscriptions(self) -> Mapping[str, Any]: ...
+    @property
+    def history(self) -> KeyedStore: ...
+    @property
+    def assistance_requests(self) -> Set[str]: ...
+    @property
+    def other(self) -> GenericStore: ...
+    @property
+    def rejected(self) -> Sequence[RejectedInput]: ...
+    @property
+    def stats(self) -> Stats: ...
+    def data_paths(self) -> list[str]: ...
+    def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None: ...
 
 __all__ = [
     "FORMAT",
     "MAX_SNAPSHOT_DEPTH",
+    "PathRestore",
+    "RestorePlan",
     "Snapshot",
     "check_snapshot",
     "dumps",
-    "from_snapshot",
     "json_text",
     "plain_json",
+    "restore_plan",
     "to_snapshot",
 ]
 
@@ -178,7 +200,7 @@ def _part_json(part: Any) -> Any:
     return thaw(part)
 
 
-def to_snapshot(cache: StateCache) -> dict[str, Any]:
+def to_snapshot(cache: _Readable) -> dict[str, Any]:
     subs = cache.subscriptions
     model = Snapshot(
         format=FORMAT,
@@ -192,8 +214,8 @@ def to_snapshot(cache: StateCache) -> dict[str, Any]:
         },
         history=[item for _, item in raw_items(cache.history)],
         assistance_requests=sorted(cache.assistance_requests),
-        other={k: cache._generic[k] for k in sorted(cache._generic)},
-        rejected=list(cache._rejected),
+        other={k: entry for k, entry in raw_entries(cache.other)},
+        rejected=list(cache.rejected),
         stats=StatsFields(**attrs.asdict(cache.stats)),
         subscription_data={path: _path_json(cache, path) for path in cache.data_paths()},
     )
@@ -202,7 +224,7 @@ def to_snapshot(cache: StateCache) -> dict[str, Any]:
     return detached
 
 
-def _path_json(cache: StateCache, path: str) -> dict[str, Any]:
+def _path_json(cache: _Readable, path: str) -> dict[str, Any]:
     got = cache.path_data(path)
     assert got is not None
     message_type, properties, parts = got
@@ -478,31 +500,51 @@ def check_snapshot(snapshot: Any) -> Snapshot:
     return model
 
 
-def from_snapshot(cache: StateCache, snapshot: Mapping[str, Any]) -> StateCache:
-    """Fill an empty ``cache`` from ``snapshot``; `SnapshotError`, and nothing else, if it is not a valid
-    ``icws-state/1`` object (the message names the bad field by its key in the format: ``$.sessionEnded``).
-    """
-    model = check_snapshot(snapshot)
-    try:
-        return _restore_model(cache, model)
-    except SnapshotError:
-        raise
-    except (TypeError, ValueError, KeyError, AttributeError, IndexError, RecursionError) as e:
-        # A value no check foresaw, met by an engine: still a malformed snapshot, never a crash.
-        raise _malformed(f"{type(e).__name__}: {e}") from None
+@attrs.frozen(kw_only=True)
+class PathRestore:
+    """One path's data as the full message that rebuilds it (``row`` is its type's row); ``where`` and ``parts``
+    name the snapshot keys its values came from, so that an engine's reason can point into the snapshot."""
+
+    path: str
+    row: Row
+    message: dict[str, Any]
+    where: str
+    parts: Mapping[str, str]
+
+    def problem(self, reason: str) -> SnapshotError:
+        """The error for an engine's rejection ``reason``, naming the snapshot's key, not the message key."""
+        for source, part_where in self.parts.items():
+            if reason.startswith(source) and reason[len(source): len(source) + 1] in ("[", " ", "."):
+                return _malformed(part_where + reason[len(source):])
+        return _malformed(f"{self.where}: {reason}")
 
 
-def _restore_model(cache: StateCache, model: Snapshot) -> StateCache:
-    subs = cache._subs
-    subs.session_ended = model.session_ended
+@attrs.frozen(kw_only=True)
+class RestorePlan:
+    """Everything a new cache takes from a checked snapshot (`StateCache.from_snapshot` applies it)."""
+
+    session_ended: bool
+    subscriptions: Mapping[str, Mapping[str, Any]]
+    data: tuple[PathRestore, ...]
+    other: Mapping[str, dict[str, Any]]
+    rejected: tuple[RejectedInput, ...]
+    applied: int
+    rejected_count: int
+
+
+def restore_plan(model: Snapshot, schema: Schema) -> RestorePlan:
+    """What restoring ``model`` into a new cache with ``schema`` means; `SnapshotError` for a state name or a data
+    type the schema does not know, or a path its row cannot hold."""
+    subscriptions: dict[str, Mapping[str, Any]] = {}
     for path, f in model.subscriptions.items():
         state = _STATES.get(f.state)
         if state is None:
             raise _malformed(
                 f"$.subscriptions{_key(path)}.state: expected one of {', '.join(_STATES)}, got {_short(f.state)}"
             )
-        subs.restore(path, {**attrs.asdict(f, recurse=False), "state": state})
-    rows = {r.exported_as: r for r in cache.schema if r.exported_as is not None}
+        subscriptions[path] = {**attrs.asdict(f, recurse=False), "state": state}
+    data: list[PathRestore] = []
+    rows = {r.exported_as: r for r in schema if r.exported_as is not None}
     seeded = {
         "history": (rows.get("history"), model.history),
         "assistanceRequests": (rows.get("assistanceRequests"), model.assistance_requests),
@@ -511,7 +553,7 @@ def _restore_model(cache: StateCache, model: Snapshot) -> StateCache:
         if row is None or not items:
             continue
         source = row.parts[0].sources[0]
-        _restore(cache, row.path, RowEngine(row), {source: items}, f"$.{key}", {source: f"$.{key}"})
+        data.append(_path_restore(row, row.path, {source: items}, f"$.{key}", {source: f"$.{key}"}))
     for path, entry in model.subscription_data.items():
         where = f"$.subscriptionData{_key(path)}"
         message_type, properties = entry.get("type"), entry.get("properties", {})
@@ -519,10 +561,9 @@ def _restore_model(cache: StateCache, model: Snapshot) -> StateCache:
             raise _malformed(f"{where}.type: expected a string, got {_kind(message_type)}")
         if type(properties) is not dict:
             raise _malformed(f"{where}.properties: expected an object, got {_kind(properties)}")
-        row = cache.schema.row(message_type)
+        row = schema.row(message_type)
         if row is None or row.state or row.exported_as is not None:
             raise _malformed(f"{where}.type: unknown data type {_short(message_type)}")
-        engine = RowEngine(row)
         message: dict[str, Any] = dict(properties)
         parts: dict[str, str] = {}
         for part in row.parts:
@@ -531,12 +572,15 @@ def _restore_model(cache: StateCache, model: Snapshot) -> StateCache:
             parts[first_source] = where + _key(part.name)
         if row.route is not None:
             message[row.route] = _route_value(row.path, row.route, path, where)
-        _restore(cache, path, engine, message, where, parts)
-    cache._generic = {k: dict(v) for k, v in model.other.items()}
-    cache._rejected = list(model.rejected)
-    cache._applied = model.stats.applied
-    cache._rejected_count = model.stats.rejected
-    return cache
+        data.append(_path_restore(row, path, message, where, parts))
+    return RestorePlan(session_ended=model.session_ended, subscriptions=subscriptions, data=tuple(data),
+                       other=model.other, rejected=tuple(model.rejected), applied=model.stats.applied,
+                       rejected_count=model.stats.rejected)
+
+
+def _path_restore(row: Row, path: str, body: dict[str, Any], where: str, parts: Mapping[str, str]) -> PathRestore:
+    return PathRestore(path=path, row=row, message={"__type": row.type, "isDelta": False, **body}, where=where,
+                       parts=parts)
 
 
 def _route_value(template: str, route: str, path: str, where: str) -> str:
@@ -544,19 +588,3 @@ def _route_value(template: str, route: str, path: str, where: str) -> str:
     if not (path.startswith(head) and path.endswith(tail)) or len(path) <= len(head) + len(tail):
         raise _malformed(f"{where}: the path does not fit {template!r}")
     return path[len(head): len(path) - len(tail)]
-
-
-def _restore(cache: StateCache, path: str, engine: RowEngine, body: dict[str, Any], where: str,
-             parts: Mapping[str, str]) -> None:
-    """Apply ``body`` as a full message; ``parts`` maps each message key it was given under to its snapshot path."""
-    message = {"__type": engine.type, "isDelta": False, **body}
-    reason = engine.validate(message)
-    if reason is not None:
-        for source, part_where in parts.items():  # name the snapshot's key, not the message key it was fed as
-            if reason.startswith(source) and reason[len(source): len(source) + 1] in ("[", " ", "."):
-                raise _malformed(part_where + reason[len(source):])
-        raise _malformed(f"{where}: {reason}")
-    data = cache._data.get(path)
-    if data is None:
-        data = cache._data[path] = PathData(engine.row)
-    engine.apply(data, message, True, [], path, {})

@@ -1,8 +1,8 @@
-"""Keyed stores: plain dicts underneath, read-only mappings on top.
+"""Keyed stores: plain dicts underneath (`KeyedTable`, the engine's side), read-only mappings on top (`KeyedStore`).
 
-The engine owns the write side (`put`, `pop`, `reset`); everything a caller gets back is read-only, because the
-cache never mutates a stored item after storing it (a merge builds a new dict, copy-on-write). That is what lets
-change events hand out the old and the new item without copying either.
+The engine owns the tables; everything a caller gets back is a read-only view, because the cache never mutates a
+stored item after storing it (a merge builds a new dict, copy-on-write). That is what lets change events hand out
+the old and the new item without copying either, and what keeps the read side from changing the cache.
 """
 
 from __future__ import annotations
@@ -13,74 +13,107 @@ from typing import Any
 from ._enums import SubscriptionState
 from ._readonly import read_only_item
 
-__all__ = ["GenericStore", "IdSetView", "KeyedStore", "raw_items"]
+__all__ = ["GenericStore", "IdSetView", "KeyedStore", "KeyedTable", "raw_entries", "raw_items"]
 
 Item = dict[str, Any]
 
 
-class KeyedStore(Mapping[str, Mapping[str, Any]]):
-    """Items of one collection by key (R12, R13). Iterates keys in code-point order, as snapshots list them.
+class KeyedTable:
+    """The engine's side of one keyed collection (R12, R13): a plain dict of stored items by key.
 
-    ``store[key]`` is O(1); iteration sorts the keys, O(n log n).
+    Only the reducer writes it (`put`, `pop`, `reset`, `evict_to`), reading `items` directly on the hot path; it is
+    never handed to a caller, who sees it through a read-only `KeyedStore`. ``lookup`` turns a caller's key into a
+    stored one: casefolded (R16), an object's canonical text (R17).
     """
 
-    __slots__ = ("_items", "_lookup")
+    __slots__ = ("items", "lookup")
 
     def __init__(self, lookup: Callable[[Any], Any] | None = None) -> None:
-        self._items: dict[str, Item] = {}
-        #: How a caller's key becomes a stored one: casefolded (R16), an object's canonical text (R17).
-        self._lookup = lookup
+        self.items: dict[str, Item] = {}
+        self.lookup = lookup
 
-    # -- read side ---------------------------------------------------------------------------------------------
+    def put(self, key: str, old: Item | None, new: Item) -> None:
+        """Store ``new`` under ``key`` (``old`` is what was there: an ordered table needs it). O(1)."""
+        self.items[key] = new
+
+    def pop(self, key: str) -> Item | None:
+        """Remove and return the item of ``key``, or None. O(1)."""
+        return self.items.pop(key, None)
+
+    def reset(self) -> None:
+        """Empty the table (a full message, a DELETE). O(1)."""
+        self.items = {}
+
+    def evict_to(self, bound: int) -> list[tuple[str, Item]]:
+        """R7 for an ordered table; an unordered one has no first items and evicts nothing."""
+        return []
+
+    def keys_in_order(self) -> Iterator[str]:
+        """Keys in code-point order, as snapshots list them. O(n log n)."""
+        return iter(sorted(self.items))
+
+    def ordered_items(self) -> Iterator[tuple[str, Item]]:
+        items = self.items
+        return ((k, items[k]) for k in self.keys_in_order())
+
+    def check(self) -> None:
+        """Invariants, for stress tests."""
+        for k, v in self.items.items():
+            assert isinstance(k, str) and isinstance(v, dict), (k, v)
+
+
+class KeyedStore(Mapping[str, Mapping[str, Any]]):
+    """A read-only view of one keyed collection (R12, R13); iterates keys in code-point order, as snapshots list
+    them. It follows the cache. Items come back as read-only views.
+
+    ``store[key]`` and ``key in store`` are O(1) (a key is casefolded for a case-insensitive collection, R16; an
+    object key is looked up by its canonical text, R17); iteration sorts the keys, O(n log n).
+    """
+
+    __slots__ = ("_table",)
+
+    def __init__(self, table: KeyedTable) -> None:
+        self._table = table
+
     def __getitem__(self, key: Any) -> Mapping[str, Any]:
-        if self._lookup is not None:
-            key = self._lookup(key)
-        return read_only_item(self._items[key])
+        table = self._table
+        if table.lookup is not None:
+            key = table.lookup(key)
+        return read_only_item(table.items[key])
 
     def __contains__(self, key: object) -> bool:
-        if self._lookup is not None:
+        table = self._table
+        if table.lookup is not None:
             try:
-                key = self._lookup(key)
+                key = table.lookup(key)
             except (TypeError, ValueError):
                 return False
-        return key in self._items
+        return key in table.items
 
     def __iter__(self) -> Iterator[str]:
-        return iter(sorted(self._items))
+        return self._table.keys_in_order()
 
     def __len__(self) -> int:
-        return len(self._items)
+        return len(self._table.items)
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} of {len(self)} items>"
 
-    def _raw_items(self) -> Iterator[tuple[str, Item]]:
-        """(key, item) in iteration order, the stored dicts themselves (see `raw_items`)."""
-        for k in self:
-            yield k, self._items[k]
-
-    # -- engine side: private, called by the reducer only ---------------------------------------------------------
-    def _put(self, key: str, old: Item | None, new: Item) -> None:
-        self._items[key] = new
-
-    def _pop(self, key: str) -> Item | None:
-        return self._items.pop(key, None)
-
-    def _reset(self) -> None:
-        self._items = {}
-
-    def _evict_to(self, bound: int) -> list[tuple[str, Item]]:
-        return []
-
     def _check(self) -> None:
-        for k, v in self._items.items():
-            assert isinstance(k, str) and isinstance(v, dict), (k, v)
+        """The table's invariants, for stress tests."""
+        self._table.check()
 
 
 def raw_items(store: KeyedStore) -> Iterator[tuple[str, Item]]:
     """(key, stored item) of a store in its order, without read-only views: for the package's own writers
     (snapshots), which copy what they read. Not part of the public API: a caller changing these changes the cache."""
-    return store._raw_items()
+    return store._table.ordered_items()
+
+
+def raw_entries(store: GenericStore) -> Iterator[tuple[str, Item]]:
+    """(key, stored entry) of the generic store in key order, without read-only views (like `raw_items`)."""
+    entries = store._entries
+    return ((k, entries[k]) for k in sorted(entries))
 
 
 class IdSetView(Set[str]):

@@ -14,6 +14,7 @@ Everything that changes a record lives in this module.
 from __future__ import annotations
 
 import enum
+from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -30,6 +31,7 @@ __all__ = [
     "SessionEnd",
     "Subscription",
     "Subscriptions",
+    "SubscriptionsView",
     "Transition",
     "state_diagram",
 ]
@@ -66,6 +68,9 @@ class Input(enum.Enum):
     def from_client(self) -> bool:
         return self in _CLIENT_INPUTS
 
+
+#: How many recent transitions a subscription keeps for inspection (all are counted).
+KEEP_TRANSITIONS = 100
 
 _CLIENT_INPUTS = frozenset({Input.PUT_OK, Input.DELETE_OK, Input.FAILED, Input.GONE, Input.SESSION_ENDED})
 _KEEP: Any = object()
@@ -138,7 +143,8 @@ class SessionEnd:
 
 @attrs.frozen(kw_only=True)
 class Subscription:
-    """A read-only view of one subscription path (the seven snapshot fields plus its transitions)."""
+    """A read-only view of one subscription path: the seven snapshot fields, its most recent transitions (the last
+    `KEEP_TRANSITIONS`, oldest first), and how many transitions and anomalies it has had in all."""
 
     path: str
     state: SubscriptionState
@@ -148,7 +154,9 @@ class Subscription:
     gone: bool
     error: Mapping[str, Any] | None
     parameters: Mapping[str, Any]
-    transitions: tuple[Transition, ...] = ()
+    transitions: tuple[Transition, ...] = attrs.field(default=(), repr=False)
+    transition_count: int = 0
+    anomaly_count: int = 0
 
     @property
     def active(self) -> bool:
@@ -157,7 +165,8 @@ class Subscription:
 
 
 class _Record:
-    __slots__ = ("closed", "error", "gone", "parameters", "resync_needed", "stale", "state", "transitions")
+    __slots__ = ("anomalies", "closed", "count", "error", "gone", "parameters", "resync_needed", "stale", "state",
+                 "transitions")
 
     def __init__(self, closed: bool) -> None:
         self.state = NONE
@@ -167,23 +176,57 @@ class _Record:
         self.gone = False
         self.error: dict[str, Any] | None = None
         self.parameters: dict[str, Any] = {}
-        self.transitions: list[Transition] = []
+        #: The recent window only: a subscription that flaps for months must not grow without bound.
+        self.transitions: deque[Transition] = deque(maxlen=KEEP_TRANSITIONS)
+        self.count = 0
+        self.anomalies = 0
 
     def fields(self) -> tuple[Any, ...]:
         return (self.state, self.closed, self.resync_needed, self.stale, self.gone, self.error, self.parameters)
 
     def view(self, path: str) -> Subscription:
-        return _view(path, self.fields(), self.transitions)
+        return _view(path, self.fields(), tuple(self.transitions), self.count, self.anomalies)
 
 
-def _view(path: str, fields: tuple[Any, ...], transitions: list[Transition]) -> Subscription:
+def _view(path: str, fields: tuple[Any, ...], transitions: tuple[Transition, ...], count: int,
+          anomalies: int) -> Subscription:
     state, closed, resync_needed, stale, gone, error, parameters = fields
     # Read-only wrappers: the record replaces these dicts but never changes one in place, and neither may a caller.
     return Subscription(
         path=path, state=state, closed=closed, resync_needed=resync_needed, stale=stale, gone=gone,
         error=None if error is None else read_only(error), parameters=read_only(parameters),
-        transitions=tuple(transitions),
+        transitions=transitions, transition_count=count, anomaly_count=anomalies,
     )
+
+
+class SubscriptionsView(Mapping[str, Subscription]):
+    """What a caller sees of the subscriptions: every seen path as a read-only `Subscription` value (built when
+    looked up, O(1)), and whether the session has ended. It follows the cache; nothing here changes it."""
+
+    __slots__ = ("_subs",)
+
+    def __init__(self, subs: Subscriptions) -> None:
+        self._subs = subs
+
+    def __getitem__(self, path: str) -> Subscription:
+        return self._subs[path]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._subs)
+
+    def __len__(self) -> int:
+        return len(self._subs)
+
+    def __contains__(self, path: object) -> bool:
+        return path in self._subs
+
+    @property
+    def session_ended(self) -> bool:
+        """Whether a 401 or a connection-down message ended the session and no PUT has succeeded since."""
+        return self._subs.session_ended
+
+    def __repr__(self) -> str:
+        return f"<subscriptions: {', '.join(self)}>"
 
 
 class Subscriptions(Mapping[str, Subscription]):
@@ -194,27 +237,28 @@ class Subscriptions(Mapping[str, Subscription]):
     """
 
     def __init__(self) -> None:
-        self._records: dict[str, _Record] = {}
+        #: Path -> record. The cache reads it directly on the hot path; callers only ever see `SubscriptionsView`.
+        self.records: dict[str, _Record] = {}
         self.session_ended = False
         self.session_end: SessionEnd | None = None
 
     # -- Mapping of read-only views ----------------------------------------------------------------------------
     def __getitem__(self, path: str) -> Subscription:
-        return self._records[path].view(path)
+        return self.records[path].view(path)
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._records)
+        return iter(self.records)
 
     def __len__(self) -> int:
-        return len(self._records)
+        return len(self.records)
 
     # -- the engine's side -------------------------------------------------------------------------------------
     def see(self, path: str) -> tuple[_Record, bool]:
         """The record of ``path``, made on first sight (closed while the session has ended); and whether it is new."""
-        rec = self._records.get(path)
+        rec = self.records.get(path)
         if rec is not None:
             return rec, False
-        rec = self._records[path] = _Record(closed=self.session_ended)
+        rec = self.records[path] = _Record(closed=self.session_ended)
         return rec, True
 
     def apply_input(
@@ -222,7 +266,7 @@ class Subscriptions(Mapping[str, Subscription]):
     ) -> tuple[Subscription | None, Subscription | None, Transition | None, bool]:
         """Apply one input to ``path`` (which must be seen). ``value`` is the PUT body or the reported state;
         ``error`` the response's error or the message's (`_KEEP` for a delta state message without one)."""
-        rec = self._records[path]
+        rec = self.records[path]
         effect = EFFECTS[via]
         before_fields = rec.fields()
         old_state = rec.state
@@ -252,10 +296,16 @@ class Subscriptions(Mapping[str, Subscription]):
         if new_state != old_state:
             transition = Transition(path=path, before=old_state, after=new_state, cause=cause, via=via,
                                     allowed=allowed(old_state, new_state, via))
+            before_window = tuple(rec.transitions)
             rec.transitions.append(transition)
+            rec.count += 1
+            rec.anomalies += not transition.allowed
         if rec.fields() == before_fields and transition is None:
             return None, None, None, effect.clears_data
-        before = _view(path, before_fields, rec.transitions[:-1] if transition else rec.transitions)
+        if transition is not None:
+            before = _view(path, before_fields, before_window, rec.count - 1, rec.anomalies - (not transition.allowed))
+        else:
+            before = _view(path, before_fields, tuple(rec.transitions), rec.count, rec.anomalies)
         return before, rec.view(path), transition, effect.clears_data
 
     def end_session(self, cause: str = "401", error: Mapping[str, Any] | None = None) -> None:
@@ -268,7 +318,8 @@ class Subscriptions(Mapping[str, Subscription]):
 
     # -- snapshots ---------------------------------------------------------------------------------------------
     def restore(self, path: str, fields: Mapping[str, Any]) -> None:
-        rec = self._records[path] = _Record(closed=bool(fields["closed"]))
+        """Set one record from a snapshot's seven fields (``state`` a `SubscriptionState`); no transition is kept."""
+        rec = self.records[path] = _Record(closed=bool(fields["closed"]))
         rec.state = SubscriptionState(fields["state"])
         rec.resync_needed = bool(fields["resync_needed"])
         rec.stale = bool(fields["stale"])

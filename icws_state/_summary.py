@@ -7,16 +7,104 @@ from collections import Counter
 from typing import Any
 
 from ._configuration import CONFIGURATION_ROWS
+from ._rows import CONNECTION_STATE, STATISTIC_VALUES, STATUS_MESSAGES, USER_STATUSES
 from ._snapshot import json_text
 
-__all__ = ["diff_snapshots", "summarize"]
+__all__ = ["connection_states", "diff_snapshots", "statistic_rows", "summarize", "users_by_status"]
 
 #: Message type -> collection name of each configuration list (schemas.md 6.4), for the summary and the diff.
 _CONFIGURATION = {row.type: row.collections[0].name for row in CONFIGURATION_ROWS}
+_STATISTICS = STATISTIC_VALUES.collections[0].name
+_CONNECTION_STATES = {0: "none", 1: "up", 2: "down"}
+#: The summary lists this many statistic values; the rest are counted.
+FIRST_VALUES = 10
 
 
-def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_reasons: int = 5) -> str:
-    """What a person wants to see after a replay: subscriptions, sizes, rejections, rate."""
+def statistic_rows(snapshot: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """(statistic id, parameter values, value) of each cached statistic value (R17), sorted by statistic id and then
+    parameter values (the snapshot's canonical-key order puts the parameters first, which reads badly); a value the
+    statistic does not have is ``-``. Text only, for people: the summary and the report show these."""
+    entry = snapshot.get("subscriptionData", {}).get(STATISTIC_VALUES.path)
+    if not isinstance(entry, dict) or entry.get("type") != STATISTIC_VALUES.type:
+        return []
+    rows = []
+    for item in entry.get(_STATISTICS, []):
+        key = item.get("statisticKey", {}) if isinstance(item, dict) else {}
+        sid = key.get("statisticIdentifier") if isinstance(key, dict) else None
+        params = key.get("parameterValueItems") if isinstance(key, dict) else None
+        values = [p.get("value") if isinstance(p, dict) else p for p in params] if isinstance(params, list) else []
+        rows.append((
+            "-" if sid is None else _text(sid, 60),
+            _text(", ".join(v if isinstance(v, str) else json_text(v) for v in values), 60),
+            _value_text(item.get("statisticValue") if isinstance(item, dict) else None),
+        ))
+    rows.sort(key=lambda r: (r[0], r[1]))  # stable: equal texts keep the snapshot's order
+    return rows
+
+
+def _value_text(value: Any) -> str:
+    """A statistic's current value: the ``value`` of its value object (absent: the statistic has none)."""
+    if value is None:
+        return "-"
+    return _text(value["value"] if isinstance(value, dict) and "value" in value else value, 60)
+
+
+def _text(value: Any, limit: int) -> str:
+    """A string as it is, anything else as JSON; on one line (control characters escaped), at most ``limit``."""
+    text = value if isinstance(value, str) else json_text(value)
+    if not text.isprintable():
+        text = "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+    return text if len(text) <= limit else text[:limit - 3] + "..."
+
+
+def connection_states(snapshot: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
+    """The cached connection-state messages (R18): the generic store keeps the last one, per ``subscriptionId``
+    when one is present; (store key, entry), in key order."""
+    prefix = CONNECTION_STATE.type
+    return [(key, entry) for key, entry in sorted(snapshot.get("other", {}).items())
+            if (key == prefix or key.startswith(prefix + "|")) and isinstance(entry, dict)]
+
+
+def _connection_line(entry: dict[str, Any]) -> str:
+    state = entry.get("newConnectionState")
+    name = _CONNECTION_STATES.get(state, str(state)) if type(state) is int else "unknown"
+    parts = [f"reason: {entry['reason']}"] if isinstance(entry.get("reason"), str) else []
+    if isinstance(entry.get("shouldReconnect"), bool):
+        parts.append(f"should reconnect: {'yes' if entry['shouldReconnect'] else 'no'}")
+    return name + (f" ({'; '.join(parts)})" if parts else "")
+
+
+def users_by_status(snapshot: dict[str, Any]) -> dict[str, int] | None:
+    """How many users are in each status, status ids compared ignoring case (R16) as ``users_by_status()`` does: a
+    group is named by the catalogue's spelling, else by its first user's (users are in user-id order). None when no
+    user statuses are cached."""
+    data = snapshot.get("subscriptionData", {})
+    statuses = data.get(USER_STATUSES.path)
+    if not isinstance(statuses, dict):
+        return None
+    catalogue: dict[str, str] = {}
+    entry = data.get(STATUS_MESSAGES.path)
+    for item in entry.get(STATUS_MESSAGES.collections[0].name, []) if isinstance(entry, dict) else []:
+        sid = item.get("statusId") if isinstance(item, dict) else None
+        if isinstance(sid, str):
+            catalogue.setdefault(sid.casefold(), sid)
+    groups: dict[str, str] = {}
+    counts: Counter[str] = Counter()
+    for user in statuses.get(USER_STATUSES.collections[0].name, []):
+        sid = user.get("statusId") if isinstance(user, dict) else None
+        if not isinstance(sid, str):
+            counts["(none)"] += 1
+            continue
+        folded = sid.casefold()
+        name = groups.setdefault(folded, catalogue.get(folded, sid))
+        counts[name] += 1
+    return dict(sorted(counts.items()))
+
+
+def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_reasons: int = 5,
+              first_values: int = FIRST_VALUES) -> str:
+    """What a person wants to see after a replay: subscriptions, sizes, the connection's last state, the first
+    ``first_values`` statistic values, rejections, rate."""
     lines = []
     stats = snapshot["stats"]
     rate = ""
@@ -25,6 +113,9 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
         rate = f" in {seconds:.2f}s ({per_second:,.0f} messages/s)"
     lines.append(f"messages: {stats['messages']} ({stats['applied']} applied, {stats['rejected']} rejected){rate}")
     lines.append(f"session ended: {'yes' if snapshot['sessionEnded'] else 'no'}")
+    for key, entry in connection_states(snapshot):
+        where = key[len(CONNECTION_STATE.type) + 1:]
+        lines.append(f"connection{f' ({where})' if where else ''}: {_connection_line(entry)}")
     subs = snapshot["subscriptions"]
     lines.append(f"subscriptions: {len(subs)}")
     for path, s in sorted(subs.items()):
@@ -38,11 +129,12 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
     for path, entry in sorted(data.items()):
         if path.startswith("queues/"):
             lines.append(f"queue {path[len('queues/'):]}: {len(entry.get('interactions', []))} interactions")
-    statuses = data.get("status/user-statuses")
-    if statuses is not None:
-        by_status = Counter(u.get("statusId", "(none)") for u in statuses.get("userStatusList", []))
-        text = ", ".join(f"{k}: {v}" for k, v in sorted(by_status.items())) or "none"
+    by_status = users_by_status(snapshot)
+    if by_status is not None:
+        text = ", ".join(f"{k}: {v}" for k, v in by_status.items()) or "none"
         lines.append(f"users by status: {text}")
+    if data.get(STATISTIC_VALUES.path, {}).get("type") == STATISTIC_VALUES.type:
+        lines += _statistics_lines(statistic_rows(snapshot), first_values)
     for path, entry in sorted(data.items()):
         name = _CONFIGURATION.get(entry.get("type", ""))
         if name is not None:
@@ -62,9 +154,20 @@ def summarize(snapshot: dict[str, Any], *, seconds: float | None = None, first_r
     return "\n".join(lines) + "\n"
 
 
-def _short(value: Any) -> str:
+def _statistics_lines(rows: list[tuple[str, str, str]], first: int) -> list[str]:
+    """A count, then the first values as an aligned table (statistic, parameter values, value)."""
+    lines = [f"statistic values: {len(rows)}" + (f"; first {first}:" if len(rows) > first > 0 else "")]
+    shown_rows = [("statistic", "parameters", "value"), *rows[:first]] if first else []
+    if len(shown_rows) > 1:
+        w0 = max(len(r[0]) for r in shown_rows)
+        w1 = max(len(r[1]) for r in shown_rows)
+        lines += [f"  {a:<{w0}}  {b:<{w1}}  {c}".rstrip() for a, b, c in shown_rows]
+    return lines
+
+
+def _short(value: Any, limit: int = 100) -> str:
     text = json_text(value)  # what json.dumps writes, at any depth (a snapshot may hold values 500 levels deep)
-    return text if len(text) <= 100 else text[:97] + "..."
+    return text if len(text) <= limit else text[:limit - 3] + "..."
 
 
 def _diff_by_key(label: str, a: dict[str, Any], b: dict[str, Any]) -> list[str]:

@@ -14,9 +14,14 @@ from __future__ import annotations
 
 import calendar
 import contextlib
+import enum
+import json
+import math
 import re
+from collections import OrderedDict
 from collections.abc import Sequence
 from datetime import datetime, timedelta
+from decimal import Decimal
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -34,34 +39,56 @@ __all__ = [
     "ASSIST_LIST",
     "ASSIST_STATE",
     "CONFIG_USERS",
+    "CONNECTION_STATE",
     "DETAILS",
     "HISTORY",
+    "HOSTILE_KEYS",
+    "LONE_SURROGATES",
     "QUEUE",
     "QUEUE_STATE",
+    "STATISTICS",
+    "STATISTICS_PATH",
+    "STATUS_ID_FAMILIES",
     "STATUS_MESSAGES",
     "USER_STATUS",
+    "Colour",
+    "DictSub",
+    "ListSub",
     "Step",
+    "StrSub",
     "assistance_list_messages",
     "assistance_state_messages",
     "bad_datetimes",
+    "canonical_text",
     "carried",
+    "case_status_messages",
     "config_ids",
     "configuration_items",
     "configuration_messages",
+    "deep_values",
     "details_messages",
     "exchange_args",
     "generic_messages",
     "history_items",
     "history_messages",
+    "hostile_exchanges",
+    "hostile_messages",
+    "hostile_values",
     "icws_datetimes",
     "icws_instant",
     "invalid_messages",
+    "json_value_ok",
     "json_values",
+    "permuted",
     "play",
     "queue_contents_messages",
     "queue_items",
     "queue_state_messages",
     "sequences",
+    "statistic_items",
+    "statistic_keys",
+    "statistics_messages",
+    "status_ids",
     "status_messages_messages",
     "sub_url",
     "user_status_messages",
@@ -338,14 +365,14 @@ def queue_state_messages(sid: str = "q1", delta: bool | None = None,
 @st.composite
 def _collection_message(draw: st.DrawFn, type_: str, delta: bool | None, route: dict[str, str], *,
                         fields: dict[str, str], key: str, added: str, changed: str, removed: str | None,
-                        max_items: int = 4) -> Message:
+                        max_items: int = 4, keys: st.SearchStrategy[str] = ids) -> Message:
     msg: Message = {"__type": type_, "isDelta": draw(_is_delta(delta)), **route}
     if draw(st.integers(0, 3)) > 0:
-        msg[added] = draw(st.lists(_items(fields, key, nulls=False), max_size=max_items))
+        msg[added] = draw(st.lists(_items(fields, key, nulls=False, keys=keys), max_size=max_items))
     if draw(st.integers(0, 3)) > 0:
-        msg[changed] = draw(st.lists(_items(fields, key, nulls=True), max_size=max_items))
+        msg[changed] = draw(st.lists(_items(fields, key, nulls=True, keys=keys), max_size=max_items))
     if removed is not None and draw(st.integers(0, 3)) > 0:
-        msg[removed] = draw(st.lists(ids, max_size=3))
+        msg[removed] = draw(st.lists(keys, max_size=3))
     msg.update(draw(_unknown_top()))
     return msg
 
@@ -735,3 +762,397 @@ def carried(method: Json, path: Json, status: Json, response: Json) -> int:
     return len(response) if type(response) is list else 1
 
 
+
+
+# --------------------------------------------------------------------------------------------------
+# Statistics (R17: object keys) and status ids in case variants (R16)
+# --------------------------------------------------------------------------------------------------
+STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+STATISTICS_PATH = "statistics/statistic-values"
+CONNECTION_STATE = "urn:inin.com:connection:connectionStateChangeMessage"
+
+_STATISTIC_IDS = ("inin.workgroup:TotalAgents", "inin.queue:Waiting", "")
+_PARAMETER_TYPES = ("ININ.People.WorkgroupStats:Workgroup", "ININ.Queue:Type")
+_PARAMETER_VALUES = ("Sales", "sales", "é")
+#: Extra key properties: numbers that differ only in their JSON text (2 and 2.0 are different keys, R17), and nested
+#: objects whose properties may come in any order (the same key, whatever the order).
+_KEY_EXTRAS: tuple[Any, ...] = (2, 2.0, True, None, "", [], {"b": 1, "a": [1, {"d": 0, "c": {"f": 1, "e": 2}}]})
+
+
+@st.composite
+def statistic_keys(draw: st.DrawFn) -> Message:
+    """A ``statisticKey`` from small pools, so that keys collide often; ``{}`` is a key too (R17)."""
+    key: Message = {}
+    if draw(st.integers(0, 5)) > 0:
+        key["statisticIdentifier"] = draw(st.sampled_from(_STATISTIC_IDS))
+    if draw(st.booleans()):
+        key["parameterValueItems"] = draw(st.lists(st.fixed_dictionaries(
+            {"parameterTypeId": st.sampled_from(_PARAMETER_TYPES), "value": st.sampled_from(_PARAMETER_VALUES)}),
+            max_size=2))
+    if draw(st.integers(0, 3)) == 0:
+        key[draw(st.sampled_from(["x", "a"]))] = draw(st.sampled_from(_KEY_EXTRAS))
+    return key
+
+
+_statistic_values = st.fixed_dictionaries({
+    "__type": st.sampled_from(["urn:inin.com:statistics:statisticIntValue",
+                               "urn:inin.com:statistics:statisticStringValue"]),
+    "value": st.one_of(st.integers(0, 5), st.sampled_from(["a", "b"])),
+    "statisticValueType": st.integers(0, 3),
+})
+
+
+@st.composite
+def statistic_items(draw: st.DrawFn, nulls: bool = True) -> Message:
+    """One item of ``statisticValueChanges`` (an upsert list, R13): the key, maybe a value (``null``: no current
+    value, which R3 removes), maybe an unknown property (``null`` clears it)."""
+    item: Message = {"statisticKey": draw(statistic_keys())}
+    if draw(st.integers(0, 3)) > 0:
+        item["statisticValue"] = draw(st.one_of(st.none(), _statistic_values) if nulls else _statistic_values)
+    if draw(st.integers(0, 4)) == 0:
+        item[draw(st.sampled_from(UNKNOWN_NAMES))] = draw(st.one_of(st.none(), small_json) if nulls else small_json)
+    return item
+
+
+@st.composite
+def statistics_messages(draw: st.DrawFn, delta: bool | None = None, max_items: int = 4) -> Message:
+    """``statisticValueMessage``: the required upsert list ``statisticValueChanges``, keyed by an object (R17)."""
+    msg: Message = {"__type": STATISTICS, "isDelta": draw(_is_delta(delta)),
+                    "statisticValueChanges": draw(st.lists(statistic_items(), max_size=max_items))}
+    msg.update(draw(_unknown_top()))
+    return msg
+
+
+def canonical_text(key: Any) -> str:
+    """R17's identity of an object key, as the spec spells it out."""
+    return json.dumps(key, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+@st.composite
+def permuted(draw: st.DrawFn, value: Any) -> Any:
+    """``value`` with the properties of every object, at every level, in a drawn order (arrays keep theirs)."""
+    if type(value) is dict:
+        keys = draw(st.permutations(list(value)))
+        return {k: draw(permuted(value[k])) for k in keys}
+    if type(value) is list:
+        return [draw(permuted(v)) for v in value]
+    return value
+
+
+#: Status ids in families whose members fold alike (R16, Python's ``str.casefold``): plain case, ``ß`` and ``SS``,
+#: the Kelvin sign (U+212A) and ``K``, a final sigma; and near misses that do not fold alike (``İ``, U+0130, folds
+#: to ``i`` plus a combining dot, so ``İstanbul`` is not ``istanbul``).
+STATUS_ID_FAMILIES: tuple[tuple[str, ...], ...] = (
+    ("Available", "AVAILABLE", "available"),
+    ("Do Not Disturb", "Do not disturb", "DO NOT DISTURB"),
+    ("Straße", "STRASSE", "strasse"),
+    ("Kelvin", "\u212aelvin", "KELVIN"),
+    ("ΣΊΣΥΦΟΣ", "σίσυφος", "Σίσυφοσ"),
+    ("İstanbul",),
+    ("istanbul", "ISTANBUL"),
+)
+status_ids = st.sampled_from([s for family in STATUS_ID_FAMILIES for s in family])
+
+
+def case_status_messages(delta: bool | None = None, max_items: int = 4) -> st.SearchStrategy[Message]:
+    """``statusMessagesMessage`` whose ids (added, changed and removed) come in case variants (R16)."""
+    return _collection_message(STATUS_MESSAGES, delta, {}, fields=STATUS_MESSAGE_ITEM, key="statusId",
+                               added="statusMessagesAdded", changed="statusMessagesChanged",
+                               removed="statusMessagesRemoved", max_items=max_items, keys=status_ids)
+
+
+# --------------------------------------------------------------------------------------------------
+# Hostile values (R8, v2: the JSON-value rule) and where they may stand
+# --------------------------------------------------------------------------------------------------
+#: Arrays and objects nested deeper than this are no value the cache keeps (the message is level 1).
+MAX_DEPTH = 500
+#: The smallest integer of more than 4300 digits.
+_TOO_BIG = 10**4300
+
+
+class StrSub(str):
+    """A ``str`` subclass: not exactly a JSON string (R8, v2 settled)."""
+
+    __slots__ = ()
+
+
+class DictSub(dict[Any, Any]):
+    """A ``dict`` subclass: not exactly a JSON object."""
+
+
+class ListSub(list[Any]):
+    """A ``list`` subclass: not exactly a JSON array."""
+
+
+class Colour(enum.IntEnum):
+    """An ``IntEnum`` member is an ``int`` subclass: not exactly a JSON integer."""
+
+    RED = 1
+
+
+def json_value_ok(value: Any, level: int = 1) -> bool:
+    """The oracle of R8's JSON-value rule, from the spec's words: exactly dict, list, str, int, float, bool or None;
+    string keys; finite floats; integers of at most 4300 digits; no array or object deeper than level 500
+    (``value`` itself standing at ``level``). An explicit stack: the values it judges are deep."""
+    stack: list[tuple[Any, int]] = [(value, level)]
+    while stack:
+        v, at = stack.pop()
+        t = type(v)
+        if t is dict:
+            if at > MAX_DEPTH or any(type(k) is not str for k in v):
+                return False
+            stack.extend((x, at + 1) for x in v.values())
+        elif t is list:
+            if at > MAX_DEPTH:
+                return False
+            stack.extend((x, at + 1) for x in v)
+        elif t is float:
+            if not math.isfinite(v):
+                return False
+        elif t is int:
+            if not -_TOO_BIG < v < _TOO_BIG:
+                return False
+        elif t is not str and t is not bool and v is not None:
+            return False
+    return True
+
+
+#: Strings with lone surrogates, which a JSON decoder hands over for a ``\ud800`` escape: valid, and written back
+#: as escapes. Never a high surrogate right before a low one: that pair is the one value whose file round trip
+#: changes it (section 5 documents it), so it is left out here.
+LONE_SURROGATES = ("\ud800", "\udfff", "a\udc00b", "\udc00\ud800", "\ud83d!", "x\ude00")
+#: Other strings that are valid but easy to get wrong: line and paragraph separators, NEL, NUL, a BOM, the last
+#: code point, quotes and backslashes, brackets (which a depth scan must not count inside strings).
+_ODD_TEXTS = ("\u2028", "a\u2029b", "\x85", "\x00", "\ufeff", "\U0010ffff", '\\"', "[[{", "")
+#: Scalars and Python values that JSON cannot carry (and their valid neighbours): R8 rejects each of the invalid
+#: ones wherever it stands.
+_HOSTILE_ATOMS: tuple[Any, ...] = (
+    float("nan"), float("inf"), float("-inf"), -0.0, 1e308, 5e-324,
+    _TOO_BIG, -_TOO_BIG, _TOO_BIG + 1, _TOO_BIG - 1, -(_TOO_BIG - 1), 2**64, -(2**63),
+    (1, 2), (), {1, 2}, frozenset(), b"bytes", bytearray(b"x"), datetime(2026, 11, 22, 10, 0), Colour.RED,
+    Decimal("1.5"), 1 + 2j, StrSub("s"), OrderedDict(a=1), DictSub(a=1), ListSub([1]), object(),
+    *LONE_SURROGATES, *_ODD_TEXTS,
+)
+#: Object keys: not strings, or strings that are not exactly ``str``, or odd but valid ones.
+HOSTILE_KEYS: tuple[Any, ...] = (1, 1.5, None, True, (1,), frozenset(), StrSub("k"), Colour.RED,
+                                 "\ud800", "\u2028", "")
+_names = st.sampled_from(UNKNOWN_NAMES)
+_keys = st.one_of(_names, st.sampled_from(HOSTILE_KEYS))
+#: The non-string keys (and str subclasses) an item-level check lets through when the value is a string, a boolean
+#: or null (see test_fuzz's xfail): kept apart so the main fuzz tests stay on what the library gets right.
+_LAX_VALUES = (str, bool, type(None))
+
+
+@st.composite
+def deep_values(draw: st.DrawFn, level: int) -> Any:
+    """Arrays and objects whose deepest container stands at level 499, 500, 501 or 502, the value itself standing
+    at ``level``: R8's limit is hit from both sides. The innermost container holds a scalar (maybe a hostile one)
+    or is empty."""
+    deepest = draw(st.sampled_from([MAX_DEPTH - 1, MAX_DEPTH, MAX_DEPTH + 1, MAX_DEPTH + 2]))
+    shape = draw(st.sampled_from(["list", "dict", "mixed"]))
+    containers = deepest - level + 1
+    value: Any
+    if draw(st.booleans()):
+        value, containers = ([] if shape == "list" else {}), containers - 1
+    else:
+        value = draw(st.sampled_from([0, "x", None, *_HOSTILE_ATOMS[:3]]))
+    for i in range(containers):
+        value = [value] if shape == "list" or (shape == "mixed" and i % 2) else {"k": value}
+    return value
+
+
+@st.composite
+def hostile_values(draw: st.DrawFn, level: int = 2, lax_keys: bool = True) -> Any:
+    """A value standing at nesting ``level`` with something hostile in it: a hostile atom or a deep value, wrapped
+    in up to two arrays or objects (whose keys may be hostile too). With ``lax_keys`` false, a non-string key never
+    holds a string, boolean or null directly."""
+    wraps = draw(st.integers(0, 2))
+    value: Any = draw(st.one_of(st.sampled_from(_HOSTILE_ATOMS), deep_values(level + wraps)))
+    for _ in range(wraps):
+        if draw(st.booleans()):
+            key = draw(_keys)
+            if not lax_keys and type(key) is not str and type(value) in _LAX_VALUES:
+                key = "custom"
+            value = {key: value, "plain": 1} if key != "plain" else {key: value}
+        else:
+            value = [draw(small_json), value]
+    return value
+
+
+@st.composite
+def _entry(draw: st.DrawFn, level: int, lax_keys: bool = True) -> dict[Any, Any]:
+    """One property (``{key: value}``) whose value stands at ``level``; the key may be hostile too."""
+    key = draw(_keys)
+    value = draw(hostile_values(level, lax_keys))
+    if not lax_keys and type(key) is not str and type(value) in _LAX_VALUES:
+        key = "custom"
+    return {key: value}
+
+
+def _with(msg: Message, prop: str, index: int, entry: dict[Any, Any]) -> Message:
+    """``msg`` with ``entry`` merged into its item ``msg[prop][index]`` (a new message; the item list copied)."""
+    items = list(msg[prop])
+    items[index] = {**items[index], **entry}
+    return {**msg, prop: items}
+
+
+@st.composite
+def _in_item(draw: st.DrawFn, base: st.SearchStrategy[Message], prop: str, item: st.SearchStrategy[Message],
+             entry: st.SearchStrategy[dict[Any, Any]]) -> Message:
+    """A valid message whose list ``prop`` holds one more item, carrying ``entry``."""
+    msg = dict(draw(base))
+    items = list(msg.get(prop) or [])
+    items.insert(draw(st.integers(0, len(items))), {**draw(item), **draw(entry)})
+    msg[prop] = items
+    return msg
+
+
+def _judged(messages: st.SearchStrategy[Any]) -> st.SearchStrategy[tuple[Any, bool]]:
+    """Messages whose hostile part stands where only the JSON-value rule judges it: valid exactly when the oracle
+    says the whole message is a JSON value."""
+    return messages.map(lambda m: (m, json_value_ok(m)))
+
+
+@st.composite
+def _top_level(draw: st.DrawFn) -> tuple[Any, bool]:
+    """An unknown top-level property of any type: table types (seeded ones ignore it, the others keep it, R15),
+    state messages, generic messages, the typed connection-state message (level 2)."""
+    base = draw(st.one_of(valid_messages(), statistics_messages(), configuration_messages(),
+                          st.fixed_dictionaries({"__type": st.just(CONNECTION_STATE), "isDelta": st.booleans(),
+                                                 "previousConnectionState": st.integers(0, 2),
+                                                 "newConnectionState": st.sampled_from([1, 1, 2]),
+                                                 "reason": texts})))
+    msg = {**base, **draw(_entry(2))}
+    return msg, json_value_ok(msg)
+
+
+@st.composite
+def _until(draw: st.DrawFn) -> tuple[Any, bool]:
+    """A user status's ``until`` (an object, nullable, kept as received): the hostile value inside it (level 5) or
+    as ``until`` itself (level 4); or a hostile string in ``stations`` (a list of strings)."""
+    where = draw(st.sampled_from(["inside", "itself", "stations"]))
+    if where == "inside":
+        value: Any = draw(_entry(5))
+    elif where == "itself":
+        value = draw(hostile_values(4))
+    else:
+        value = [draw(st.sampled_from(_HOSTILE_ATOMS))]
+    prop = "stations" if where == "stations" else "until"
+    msg = draw(_in_item(user_status_messages(), "userStatusList", _items(USER_STATUS_ITEM, "userId", nulls=True),
+                        st.just({prop: value})))
+    if where == "itself":
+        return msg, (value is None or type(value) is dict) and json_value_ok(msg)
+    if where == "stations":
+        return msg, type(value[0]) is str
+    return msg, json_value_ok(msg)
+
+
+@st.composite
+def _statistic(draw: st.DrawFn) -> tuple[Any, bool]:
+    """Inside a ``statisticKey`` or a ``statisticValue`` (level 5), the key itself (level 4: it must be an object),
+    or an unknown item property (level 4)."""
+    where = draw(st.sampled_from(["key", "value", "item", "key itself"]))
+    base = statistics_messages()
+    if where == "item":
+        return draw(_judged(_in_item(base, "statisticValueChanges", statistic_items(), _entry(4, lax_keys=False))))
+    if where == "key itself":
+        key = draw(hostile_values(4))
+        msg = draw(_in_item(base, "statisticValueChanges", statistic_items(), st.just({"statisticKey": key})))
+        return msg, type(key) is dict and json_value_ok(msg)
+    inner = draw(statistic_keys()) if where == "key" else {"__type": "urn:inin.com:statistics:statisticIntValue"}
+    prop = "statisticKey" if where == "key" else "statisticValue"
+    item = {prop: {**inner, **draw(_entry(5))}}
+    return draw(_judged(_in_item(base, "statisticValueChanges", statistic_items(), st.just(item))))
+
+
+_ATTRIBUTE_VALUES = (*LONE_SURROGATES, *_ODD_TEXTS, None, float("nan"), _TOO_BIG, (1,), StrSub("v"), 1, True, ["v"],
+                     {"v": "w"})
+
+
+@st.composite
+def _queue(draw: st.DrawFn) -> tuple[Any, bool]:
+    """A queue interaction's ``attributes`` (a map: string keys, string values, ``null`` only in a changed item);
+    an unknown interaction property (level 4); ids and the routing ``subscriptionId`` holding lone surrogates."""
+    sid = draw(st.sampled_from([*SUB_IDS, *LONE_SURROGATES[:3]]))
+    base = queue_contents_messages(sid)
+    prop = draw(st.sampled_from(["interactionsAdded", "interactionsChanged"]))
+    item = st.builds(lambda it, iid: {**it, "interactionId": iid}, queue_items(nulls=prop == "interactionsChanged"),
+                     st.one_of(ids, st.sampled_from(LONE_SURROGATES)))
+    if draw(st.booleans()):
+        return draw(_judged(_in_item(base, prop, item, _entry(4, lax_keys=False))))
+    key = draw(st.one_of(st.sampled_from(["Eic_State", "k"]), st.sampled_from(HOSTILE_KEYS)))
+    value = draw(st.sampled_from(_ATTRIBUTE_VALUES))
+    msg = draw(_in_item(base, prop, item, st.just({"attributes": {key: value}})))
+    ok = type(key) is str and (type(value) is str or (value is None and prop == "interactionsChanged"))
+    return msg, ok
+
+
+@st.composite
+def _elsewhere(draw: st.DrawFn) -> tuple[Any, bool]:
+    """Unknown properties of history items, assistance participants and chat messages (kept with their nulls,
+    R14), and configuration objects (and inside their ``configurationId``): level 4, or 5 inside."""
+    which = draw(st.sampled_from(["history", "participant", "chat", "config", "configurationId"]))
+    entry = _entry(4, lax_keys=False)
+    if which == "history":
+        item = st.builds(lambda it, iid: {**it, "interactionId": iid}, history_items(),
+                         st.one_of(ids, st.sampled_from(LONE_SURROGATES)))
+        return draw(_judged(_in_item(history_messages(), "interactionHistory", item, entry)))
+    if which in ("participant", "chat"):
+        base = st.sampled_from(ASSIST_IDS).flatmap(details_messages)
+        if which == "participant":
+            prop = draw(st.sampled_from(["participantsAdded", "participantsChanged"]))
+            return draw(_judged(_in_item(base, prop, _items(PARTICIPANT, "userId", nulls=True), entry)))
+        return draw(_judged(_in_item(base, "messagesAdded", _items(CHAT_MESSAGE, None, nulls=True), entry)))
+    prop = draw(st.sampled_from(["added", "changed"]))
+    base = configuration_messages().map(lambda m: {**m, prop: m.get(prop, [])})
+    if which == "config":
+        return draw(_judged(_in_item(base, prop, configuration_items, entry)))
+    cid = {"id": draw(config_ids), **draw(_entry(5))}
+    return draw(_judged(_in_item(base, prop, configuration_items, st.just({"configurationId": cid}))))
+
+
+@st.composite
+def hostile_messages(draw: st.DrawFn) -> tuple[Any, bool]:
+    """(message, valid): a message of any type with a hostile value somewhere the cache keeps or ignores it, and
+    whether R8 accepts it (the oracle `json_value_ok`, plus the typing of the place it stands in); or a hostile
+    value given as the message itself. A valid message may still be rejected for a closed subscription."""
+    as_message = st.one_of(
+        st.sampled_from(_HOSTILE_ATOMS),
+        valid_messages().map(OrderedDict),
+        valid_messages().map(DictSub),
+        generic_messages().map(lambda m: {**m, "__type": StrSub(m["__type"])}),
+    ).map(lambda m: (m, False))
+    # A drawn index rather than `one_of`: each place gets its share however large its examples are.
+    places = (_top_level, _until, _statistic, _queue, _elsewhere, _top_level, _elsewhere)
+    which = draw(st.integers(0, len(places)))
+    got: tuple[Any, bool] = draw(as_message if which == len(places) else places[which]())
+    return got
+
+
+#: Request paths for hostile exchanges, raw (``quote`` cannot encode a lone surrogate): subscriptions, the messages
+#: queue, and paths that name neither.
+_EXCHANGE_PATHS = (*(f"/icws/s1/messaging/subscriptions/{p}" for p in PATHS),
+                   "/icws/s1/messaging/subscriptions/queues/\ud800", "/icws/s1/messaging/subscriptions/x\u2028y",
+                   _MESSAGES_URL, "/icws/s1/configuration/users", "")
+
+
+@st.composite
+def hostile_exchanges(draw: st.DrawFn) -> tuple[str, str, int, Any, Any]:
+    """(method, path, status, body, response) of a well-formed exchange whose ``body`` or ``response`` (each level
+    1) may hold a hostile value, or whose response is a polling array of hostile messages."""
+    method = draw(st.sampled_from(["PUT", "DELETE", "GET", "POST"]))
+    path = draw(st.sampled_from(_EXCHANGE_PATHS))
+    status = draw(st.sampled_from([200, 204, 400, 401, 410, 500, 302, 99, 600, -1]))
+    clean = st.one_of(st.none(), _error_objects(), small_json,
+                      st.fixed_dictionaries({"numberOfHistoryMessages": st.integers(0, 3)}))
+    body = draw(st.one_of(clean, hostile_values(1)))
+    if method == "GET" and path == _MESSAGES_URL and draw(st.booleans()):
+        status = 200
+        response = draw(st.one_of(st.lists(hostile_messages().map(lambda mv: mv[0]), max_size=3),
+                                  hostile_values(1), st.none()))
+        if draw(st.booleans()):
+            body = None
+    else:
+        response = draw(st.one_of(clean, hostile_values(1),
+                                  hostile_values(2).map(lambda v: {"message": "m", "detail": v})))
+    return method, path, status, body, response

@@ -13,7 +13,7 @@ import pytest
 from helpers import HISTORY_PATH, delete, end_session, hist, item, put, request
 
 from icws_state import InvalidMessage, SessionChanged, StateCache
-from icws_state._cache import KEEP_REJECTED, KEEP_REJECTED_MESSAGES
+from icws_state._rejected import KEEP_REJECTED, KEEP_REJECTED_MESSAGES
 
 STATUSES = "urn:inin.com:status:userStatusMessage"
 CATALOGUE = "urn:inin.com:status:statusMessagesMessage"
@@ -340,3 +340,71 @@ def test_connection_state_messages_are_never_coalesced() -> None:
 
     with pytest.raises(InvalidMessage, match="not coalesced"):
         coalesce({**connection(2), "isDelta": True}, {**connection(1), "isDelta": True})
+
+
+# --- hardening of the core (issue 14) ---------------------------------------------------------------------------
+
+def test_the_date_time_memo_keeps_no_long_strings() -> None:
+    from icws_state import _datetimes
+
+    big = "2026-11-22T10:00:00." + "1" * 5_000_000 + "Z"
+    cache = StateCache()
+    for i in range(20):
+        cache.apply(hist({**item(str(i)), "initiationTime": big[: len(big) - i]}))
+    assert all(len(k) <= 64 for k in _datetimes.MEMO)
+
+
+def test_transitions_are_a_window_with_a_count() -> None:
+    from icws_state._subscriptions import KEEP_TRANSITIONS
+
+    cache = StateCache()
+    put(cache, "interactions/agent-assistance")
+    state = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
+    for _ in range(1000):
+        cache.apply({"__type": state, "isDelta": False, "state": 2})
+        cache.apply({"__type": state, "isDelta": False, "state": 1})
+    sub = cache.subscriptions["interactions/agent-assistance"]
+    assert len(sub.transitions) == KEEP_TRANSITIONS
+    assert sub.transition_count == 2001 and sub.anomaly_count == 0
+    assert "transitions" not in repr(sub).split("transition_count")[0]
+
+
+def test_a_failing_listener_does_not_swallow_the_anomaly() -> None:
+    from icws_state import TransitionAnomaly
+
+    cache = StateCache(strict=True)
+    put(cache, "interactions/agent-assistance")
+    state = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
+    cache.apply({"__type": state, "isDelta": False, "state": 3})
+
+    def boom(_: object) -> None:
+        raise KeyError("listener bug")
+
+    cache.add_listener(boom)
+    with pytest.raises(TransitionAnomaly) as raised:
+        cache.apply({"__type": state, "isDelta": False, "state": 2})  # faulted -> suspended: an anomaly
+    assert isinstance(raised.value.__cause__, KeyError)
+
+
+def test_removing_an_unknown_listener_is_the_librarys_error() -> None:
+    from icws_state import IcwsStateError, UnknownListener
+
+    with pytest.raises(UnknownListener) as raised:
+        StateCache().remove_listener(print)
+    assert isinstance(raised.value, IcwsStateError)
+
+
+def test_a_big_log_whose_first_line_is_cut_short_is_read_as_lines(tmp_path: Any) -> None:
+    from icws_state import _logs, replay
+
+    log = tmp_path / "cut.jsonl"
+    line = json.dumps({"__type": "urn:x:g", "isDelta": False, "pad": "x" * 1000}) + "\n"
+    log.write_text('{"__type": "urn:x:g", "isDe\n' + line * 50, "utf-8")
+    limit = _logs._WHOLE_DOCUMENT_LIMIT
+    try:
+        _logs._WHOLE_DOCUMENT_LIMIT = 1000
+        cache = replay(log)
+    finally:
+        _logs._WHOLE_DOCUMENT_LIMIT = limit
+    assert cache.stats.applied == 50 and [r.line for r in cache.rejected] == [1]
+    assert replay(log).stats.applied == 50  # under the limit: tried whole first, then lines; the same result

@@ -4,7 +4,9 @@ Blocks of one page run in order in one namespace (later blocks use what earlier 
 working directory. Two marker comments, on a block's first line, change how it runs:
 
 - ``# requires: fake-icws``: a fresh loopback fake ICWS server (`fake_icws.FakeIcws`, serving the recorded
-  session) runs for the block, whose namespace gets ``BASE_URL`` and ``SESSION_ID``;
+  session) runs for the block, whose namespace gets ``BASE_URL`` and ``SESSION_ID``; ``# requires: fake-icws
+  NAME`` serves the session `SESSIONS` names instead (``supervisor``: statistics and user statuses, then the
+  server drops the connection);
 - ``# docs: not-run <reason>``: the block is not executed, and the test reports it as skipped with that reason
   (never silently).
 """
@@ -34,6 +36,56 @@ GUIDES = (
     "index.md", "concepts.md", "rules.md", "embedding.md", "testing.md", "snapshot.md", "custom-rows.md",
 )
 FAKE_ICWS = "# requires: fake-icws"
+WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
+STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+USER_STATUSES = "urn:inin.com:status:userStatusMessage"
+
+
+def _statistic(statistic: str, workgroup: str, value: int | None) -> dict[str, Any]:
+    key = {"statisticIdentifier": statistic,
+           "parameterValueItems": [{"parameterTypeId": WORKGROUP, "value": workgroup}]}
+    return {"statisticKey": key, "statisticValue": None if value is None else
+            {"__type": "urn:inin.com:statistics:statisticIntValue", "value": value, "statisticValueType": 0}}
+
+
+#: A supervisor's session as a real server sends it: the status subscriptions answer 200 (not 204), status ids
+#: come in the catalogue's spelling and others, statistics deltas carry only what changed, and the session ends
+#: with a connection-down message rather than a 401.
+SUPERVISOR_BATCHES: list[list[dict[str, Any]]] = [
+    [
+        {"__type": "urn:inin.com:status:statusMessagesMessage", "isDelta": False, "statusMessagesAdded": [
+            {"statusId": "Available", "messageText": "Available"},
+            {"statusId": "At Lunch", "messageText": "At Lunch"},
+            {"statusId": "Do Not Disturb", "messageText": "Do Not Disturb", "isDoNotDisturbStatus": True}]},
+        {"__type": USER_STATUSES, "isDelta": False, "userStatusList": [
+            {"userId": "ana", "statusId": "Available"}, {"userId": "bo", "statusId": "Do not disturb"},
+            {"userId": "cy", "statusId": "AVAILABLE"}]},
+        {"__type": STATISTICS, "isDelta": False, "statisticValueChanges": [
+            _statistic("inin.workgroup:AgentsAvailable", "Sales", 2),
+            _statistic("inin.workgroup:InteractionsWaiting", "Sales", 5),
+            _statistic("inin.workgroup:AgentsAvailable", "Support", 1),
+            _statistic("inin.workgroup:InteractionsWaiting", "Support", 0)]},
+    ],
+    [
+        {"__type": STATISTICS, "isDelta": True, "statisticValueChanges": [
+            _statistic("inin.workgroup:InteractionsWaiting", "Sales", 7),
+            _statistic("inin.workgroup:AgentsAvailable", "Support", None)]},
+        {"__type": USER_STATUSES, "isDelta": True, "userStatusList": [{"userId": "ana", "statusId": "at lunch"}]},
+    ],
+    [
+        {"__type": "urn:inin.com:connection:connectionStateChangeMessage", "isDelta": False,
+         "previousConnectionState": 1, "newConnectionState": 2, "reason": "Switchover in progress",
+         "shouldReconnect": True},
+    ],
+]
+#: The fake sessions a block can ask for by name: FakeIcws keyword arguments.
+SESSIONS: dict[str, dict[str, Any]] = {
+    "supervisor": {
+        "batches": SUPERVISOR_BATCHES,
+        "outcomes": {("PUT", path): (200, None) for path in (
+            "status/status-messages", "status/user-statuses", "statistics/statistic-values")},
+    },
+}
 NOT_RUN = "# docs: not-run"
 _BLOCK = re.compile(r"^```python[^\n]*\n(.*?)^```[ \t]*$", re.DOTALL | re.MULTILINE)
 
@@ -72,8 +124,10 @@ def test_page_code_runs(page: str, tmp_path: Path, monkeypatch: pytest.MonkeyPat
             not_run.append(f"{page}:{line}: {reason}")
             continue
         compiled = compile(code, f"{DOCS / page}:{line}", "exec")
-        if first == FAKE_ICWS:
-            with FakeIcws() as fake:
+        if first == FAKE_ICWS or first.startswith(FAKE_ICWS + " "):
+            name = first[len(FAKE_ICWS):].strip()
+            assert not name or name in SESSIONS, f"{page}:{line}: no fake session named {name!r}"
+            with FakeIcws(**SESSIONS.get(name, {})) as fake:
                 namespace.update(BASE_URL=fake.base_url, SESSION_ID=fake.session_id)
                 exec(compiled, namespace)
         else:

@@ -14,7 +14,8 @@ import pytest
 
 from icws_state import replay
 from icws_state._cli import main
-from icws_state._report import MAX_BUCKETS, _edges, collect, render_report
+from icws_state._report import MAX_BUCKETS, _edges, collect, render, render_report
+from icws_state._summary import statistic_rows
 
 ROOT = Path(__file__).resolve().parent.parent
 LIFECYCLE = Path("/work/shared/spec/conformance/03-lifecycle.jsonl")
@@ -22,6 +23,9 @@ AGENT_DAY = ROOT / "examples" / "agent-day.jsonl"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
 ASSIST_STATE = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
+STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
+WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
 
 
 class _Elements(HTMLParser):
@@ -61,6 +65,66 @@ def _expected(log: Path) -> dict[str, Any]:
     return replay(log).snapshot()
 
 
+def _statistic(statistic: str, workgroup: str, value: int | None) -> dict[str, Any]:
+    key = {"statisticIdentifier": statistic,
+           "parameterValueItems": [{"parameterTypeId": WORKGROUP, "value": workgroup}]}
+    return {"statisticKey": key, "statisticValue": None if value is None else
+            {"__type": "urn:inin.com:statistics:statisticIntValue", "value": value, "statisticValueType": 0}}
+
+
+def _supervisor_log(dest: Path) -> Path:
+    """A supervisor's morning: statistics and user statuses subscribed (200), values and deltas, then the server
+    drops the connection twice (the second Down changes nothing more), and a 401 comes after both."""
+    subs, messages = "/icws/s1/messaging/subscriptions/", "/icws/s1/messaging/messages"
+
+    def get(at: str, *batch: dict[str, Any]) -> dict[str, Any]:
+        return {"method": "GET", "path": messages, "status": 200, "response": list(batch), "at": at}
+
+    def down(reason: str, again: bool) -> dict[str, Any]:
+        return {"__type": CONNECTION, "isDelta": False, "previousConnectionState": 1, "newConnectionState": 2,
+                "reason": reason, "shouldReconnect": again}
+
+    lines: list[dict[str, Any]] = [
+        {"method": "PUT", "path": subs + "statistics/statistic-values", "status": 200, "at": "2026-03-10T08:00:00Z",
+         "body": {"statisticKeys": [_statistic(s, w, None)["statisticKey"]
+                                    for s in ("inin.workgroup:AgentsAvailable", "inin.workgroup:InteractionsWaiting")
+                                    for w in ("Sales", "Support")]}},
+        {"method": "PUT", "path": subs + "status/user-statuses", "status": 200, "at": "2026-03-10T08:00:01Z",
+         "body": {"userIds": ["ana", "bo"]}},
+        get("2026-03-10T08:00:02Z",
+            {"__type": STATISTICS, "isDelta": False, "statisticValueChanges": [
+                _statistic("inin.workgroup:AgentsAvailable", "Sales", 3),
+                _statistic("inin.workgroup:AgentsAvailable", "Support", 2),
+                _statistic("inin.workgroup:InteractionsWaiting", "Sales", 5),
+                _statistic("inin.workgroup:InteractionsWaiting", "Support", 0)]},
+            {"__type": "urn:inin.com:status:userStatusMessage", "isDelta": False, "userStatusList": [
+                {"userId": "ana", "statusId": "Available"}, {"userId": "bo", "statusId": "available"}]}),
+        get("2026-03-10T08:05:00Z",
+            {"__type": STATISTICS, "isDelta": True, "statisticValueChanges": [
+                _statistic("inin.workgroup:InteractionsWaiting", "Sales", 9),
+                _statistic("inin.workgroup:AgentsAvailable", "Support", None)]}),
+        get("2026-03-10T08:10:00Z", down("Switchover", True)),
+        {"__type": STATISTICS, "isDelta": True, "statisticValueChanges": [
+            _statistic("inin.workgroup:InteractionsWaiting", "Sales", 1)]},  # closed now: rejected
+        get("2026-03-10T08:11:00Z", down("Server shutting down", False)),
+        {"method": "GET", "path": messages, "status": 401, "at": "2026-03-10T08:12:00Z",
+         "response": {"message": "The session has ended."}},
+    ]
+    dest.write_text("".join(json.dumps(x) + "\n" for x in lines), encoding="utf-8")
+    return dest
+
+
+def _rows(doc: _Elements, table_id: str) -> list[dict[str, str | None]]:
+    """The attributes of the body rows of one table (rows carry the data- attributes)."""
+    out, inside = [], False
+    for tag, attrs in doc.tags:
+        if tag == "table":
+            inside = attrs.get("id") == table_id
+        elif tag == "tr" and inside and any(k.startswith("data-") for k in attrs):
+            out.append(attrs)
+    return out
+
+
 def test_report_shows_every_subscription_and_count(lifecycle: Path) -> None:
     page = render_report(lifecycle)
     doc = _parse(page)
@@ -90,6 +154,54 @@ def test_report_shows_every_subscription_and_count(lifecycle: Path) -> None:
     assert "faulted" in states and "suspended" in states
     assert "http://" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "") and "https://" not in page
     assert "<script" not in page
+
+
+def test_report_shows_statistics_and_connection_down(tmp_path: Path) -> None:
+    log = _supervisor_log(tmp_path / "supervisor.jsonl")
+    data = collect(log)
+    assert data.counts["connection-down"] == 2
+    assert data.counts["unauthorized"] == 0                   # the session had already ended when the 401 came
+    assert [(d.line, d.at, d.reason, d.should_reconnect, d.ended_session) for d in data.connection_down] == [
+        (5, "2026-03-10T08:10:00Z", "Switchover", True, True),
+        (7, "2026-03-10T08:11:00Z", "Server shutting down", False, False)]
+    page = render_report(log)
+    doc = _parse(page)
+    [count] = doc.find(id="count-connection-down")
+    assert count["data-count"] == "2"
+    [markers] = doc.find(id="markers-connection_down")
+    assert markers["data-count"] == "2"
+    assert [r["data-line"] for r in _rows(doc, "connection-down")] == ["5", "7"]
+    assert "Switchover" in page and "Server shutting down" in page
+    # The final values, by statistic id then parameters; the delta kept what it did not mention (R17).
+    [count] = doc.find(id="count-statistic-values")
+    assert count["data-count"] == "4"
+    assert [(r["data-statistic"], r["data-value"]) for r in _rows(doc, "statistic-values")] == [
+        ("inin.workgroup:AgentsAvailable", "3"), ("inin.workgroup:AgentsAvailable", "-"),
+        ("inin.workgroup:InteractionsWaiting", "9"), ("inin.workgroup:InteractionsWaiting", "0")]
+    [series] = doc.find(class_="size", data_series="statistic values")
+    assert series["data-final"] == "4"
+    # The summary under the tables names the connection's last state and groups statuses ignoring case (R16).
+    assert "connection: down (reason: Server shutting down; should reconnect: no)" in page
+    assert "users by status: Available: 2" in page
+    assert "<script" not in page
+
+
+def test_connection_down_inside_a_bare_batch_and_a_message(tmp_path: Path) -> None:
+    """Connection-state messages reach the report from any kind of input; an invalid one (R8) is no event."""
+    down = {"__type": CONNECTION, "isDelta": False, "previousConnectionState": 1, "newConnectionState": 2,
+            "reason": "lost"}
+    log = tmp_path / "downs.jsonl"
+    log.write_text("\n".join(json.dumps(x) for x in (
+        [{"__type": ASSIST, "isDelta": False, "requestsAdded": ["r1"]}, down],
+        {**down, "reason": "again", "subscriptionId": "x"},
+        {**down, "newConnectionState": "2"},                        # not an integer: rejected
+        {**down, "newConnectionState": 1, "reason": "back"},        # Up: not a connection-down event
+    )) + "\n", encoding="utf-8")
+    data = collect(log)
+    assert [(d.line, d.reason, d.ended_session, d.at) for d in data.connection_down] == [
+        (1, "lost", True, None), (2, "again", False, None)]
+    assert data.counts["rejected"] == 1 and data.counts["statistic-values"] == 0
+    assert 'id="statistic-values" data-count="0"' in render(data)
 
 
 def test_long_log_is_bucketed(tmp_path: Path) -> None:
@@ -186,6 +298,16 @@ def _check_in_browser(driver: Any, page: Path, log: Path) -> None:
     assert driver.find_element(By.ID, "rejected-inputs").get_attribute("data-count") == str(
         len(snap["rejected"])
     )
+    # Statistic values as the snapshot holds them, and each connection-down message with its reason.
+    data = collect(log)
+    values = driver.find_elements(By.CSS_SELECTOR, "#statistic-values tbody tr")
+    assert len(values) == data.counts["statistic-values"]
+    assert [[td.text for td in row.find_elements(By.CSS_SELECTOR, "td")] for row in values] == [
+        list(r) for r in statistic_rows(snap)]
+    downs = driver.find_elements(By.CSS_SELECTOR, "#connection-down tbody tr")
+    assert [[td.text for td in row.find_elements(By.CSS_SELECTOR, "td")][:3] for row in downs] == [
+        [str(d.line), d.at or "", d.reason or ""] for d in data.connection_down]
+    assert driver.find_element(By.ID, "count-connection-down").text == str(len(data.connection_down))
     severe = [e for e in driver.get_log("browser") if e.get("level") == "SEVERE"]
     assert severe == []
 
@@ -193,7 +315,7 @@ def _check_in_browser(driver: Any, page: Path, log: Path) -> None:
 @pytest.mark.browser
 def test_report_in_headless_chromium(lifecycle: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     webdriver, service = _browser()
-    logs = [lifecycle]
+    logs = [lifecycle, _supervisor_log(tmp_path / "supervisor.jsonl")]
     if AGENT_DAY.exists():
         # Read in place by its repo-relative path, which the page shows: the docs' screenshot stays the same.
         monkeypatch.chdir(ROOT)

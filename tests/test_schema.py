@@ -9,7 +9,7 @@ from helpers import ALIST, ASTATE, DETAILS, HISTORY, QSTATE, QUEUE, SMESSAGES, U
 
 from icws_state import AppendList, Collection, IdSet, Kind, Row, SchemaError, StateCache, default_schema
 from icws_state._configuration import CONFIGURATION_ROWS
-from icws_state._schema import HISTORY as HISTORY_ROW
+from icws_state._rows import HISTORY as HISTORY_ROW
 
 CONFIG = "urn:example.com:configuration:configurationListMessage"
 

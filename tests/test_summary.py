@@ -66,3 +66,82 @@ def test_diff_shows_values_nested_deeper_than_the_encoder_recurses() -> None:
     b["other"]["urn:test:deep"] = {"v": value}
     lines = deep(sys.getrecursionlimit() - 200, lambda: diff_snapshots(a, b))
     assert lines == ["+ other.urn:test:deep: " + ("{\"v\": " + "[" * 600)[:97] + "..."]
+
+
+# Contract v2 in the summary: statistics, connection state, statuses ignoring case ----------------------------------
+STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
+WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
+
+
+def _key(statistic: str, workgroup: str) -> dict[str, Any]:
+    return {"statisticIdentifier": statistic,
+            "parameterValueItems": [{"parameterTypeId": WORKGROUP, "value": workgroup}]}
+
+
+def _int(value: int) -> dict[str, Any]:
+    return {"__type": "urn:inin.com:statistics:statisticIntValue", "value": value, "statisticValueType": 0}
+
+
+def _supervisor() -> StateCache:
+    cache = StateCache()
+    subs = "/icws/s1/messaging/subscriptions/"
+    cache.record_response("PUT", subs + "statistics/statistic-values", 200, body={"statisticKeys": []})
+    cache.record_response("PUT", subs + "status/user-statuses", 200, body={"userIds": ["ana", "bo", "cy"]})
+    cache.record_response("PUT", subs + "status/status-messages", 204)
+    cache.apply({"__type": STATISTICS, "isDelta": False, "statisticValueChanges": [
+        {"statisticKey": _key("inin.workgroup:AgentsAvailable", "Sales"), "statisticValue": _int(3)},
+        {"statisticKey": _key("inin.workgroup:AgentsAvailable", "Support"), "statisticValue": _int(1)},
+        {"statisticKey": _key("inin.workgroup:InteractionsWaiting", "Sales"), "statisticValue": _int(7)}]})
+    cache.apply({"__type": STATISTICS, "isDelta": True, "statisticValueChanges": [
+        {"statisticKey": _key("inin.workgroup:AgentsAvailable", "Support"), "statisticValue": None},
+        {"statisticKey": _key("inin.workgroup:InteractionsWaiting", "Sales"), "statisticValue": _int(8)}]})
+    cache.apply({"__type": "urn:inin.com:status:statusMessagesMessage", "isDelta": False,
+                 "statusMessagesAdded": [{"statusId": "Do Not Disturb"}, {"statusId": "Available"}]})
+    cache.apply({"__type": "urn:inin.com:status:userStatusMessage", "isDelta": False, "userStatusList": [
+        {"userId": "ana", "statusId": "Do not disturb"}, {"userId": "bo", "statusId": "DO NOT DISTURB"},
+        {"userId": "cy", "statusId": "available"}]})
+    cache.apply({"__type": CONNECTION, "isDelta": False, "previousConnectionState": 1, "newConnectionState": 2,
+                 "reason": "The server is switching over.", "shouldReconnect": True})
+    return cache
+
+
+def test_summary_shows_statistic_values_and_the_connection() -> None:
+    text = summarize(_supervisor().snapshot())
+    lines = text.splitlines()
+    assert "session ended: yes" in lines
+    assert "connection: down (reason: The server is switching over.; should reconnect: yes)" in lines
+    start = lines.index("statistic values: 3")
+    assert [line.split() for line in lines[start + 1:start + 5]] == [
+        ["statistic", "parameters", "value"],
+        ["inin.workgroup:AgentsAvailable", "Sales", "3"],
+        ["inin.workgroup:AgentsAvailable", "Support", "-"],          # null: the statistic has no value now
+        ["inin.workgroup:InteractionsWaiting", "Sales", "8"],        # the delta's value; the others kept (R17)
+    ]
+    # R16: one group per status whatever the case, named as the catalogue spells it.
+    assert "users by status: Available: 1, Do Not Disturb: 2" in lines
+
+
+def test_summary_lists_the_first_statistic_values_and_counts_all() -> None:
+    cache = StateCache()
+    cache.apply({"__type": STATISTICS, "isDelta": False, "statisticValueChanges": [
+        {"statisticKey": _key("inin.workgroup:AgentsAvailable", f"Workgroup {n:02d}"), "statisticValue": _int(n)}
+        for n in range(40)]})
+    cache.apply({"__type": STATISTICS, "isDelta": True, "statisticValueChanges": [
+        {"statisticKey": {"statisticIdentifier": "inin.odd", "parameterValueItems": []},
+         "statisticValue": {"__type": "urn:inin.com:statistics:statisticStringValue", "value": "two\nlines"}}]})
+    lines = summarize(cache.snapshot(), first_values=3).splitlines()
+    start = lines.index("statistic values: 41; first 3:")                      # by statistic id, then parameters
+    assert lines[start + 2].split() == ["inin.odd", "two\\nlines"]               # one line per value, always
+    assert lines[start + 3].split() == ["inin.workgroup:AgentsAvailable", "Workgroup", "00", "0"]
+    assert lines[start + 4].split()[-1] == "1"
+    assert not any(line.startswith("  inin.") for line in lines[start + 5:])
+
+
+def test_summary_of_a_connection_that_came_back() -> None:
+    cache = _supervisor()
+    cache.apply({"__type": CONNECTION, "isDelta": False, "previousConnectionState": 2, "newConnectionState": 1,
+                 "reason": "Switchover complete"})
+    lines = summarize(cache.snapshot()).splitlines()
+    assert "connection: up (reason: Switchover complete)" in lines
+    assert "session ended: yes" in lines           # an Up does not log the client back in (R18)
