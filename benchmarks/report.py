@@ -117,9 +117,12 @@ def markdown(results: Sequence[Result], points: Sequence[SizePoint], machine: Ma
         "- **Floor**: dispatch on `__type`, then plain dict work: a full message starts afresh, history items are "
         "copied in or merged with `dict.update`, assistance ids kept in a set, queue attributes merged one level "
         "down with null clearing, configuration objects keyed by `configurationId.id` and merged property by "
-        "property. No validation, ordering, lifecycle or events. The history and queue streams and their floor "
-        "match the shapes of the project's `perf-ratio` tool (seed for seed); the configuration stream is a users "
-        "list of 5,000 objects, then deltas of 1 to 20 objects changed, added or removed.",
+        "property, statistic values keyed by the canonical JSON text of their `statisticKey` object (R17) and "
+        "merged property by property. No validation, ordering, lifecycle or events. The history and queue streams "
+        "and their floor match the shapes of the project's `perf-ratio` tool (seed for seed); the configuration "
+        "stream is a users list of 5,000 objects, then deltas of 1 to 20 objects changed, added or removed; the "
+        "statistics stream is a workgroup dashboard's 200 values (5 statistics for 40 workgroups), then deltas of 1 "
+        "to 10 values, about 5% of them `null`.",
         "- **apply**: `StateCache().apply` per message, lenient and strict, with and without a no-op listener "
         "(which makes the cache build and deliver every event). The targets apply to the rows without a listener.",
         "- **typed**: the naive typed design for scale: each message structured into attrs classes by a cattrs "

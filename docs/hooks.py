@@ -23,7 +23,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from icws_state import _cli, default_schema, state_diagram
+from icws_state import Collection, _cli, default_schema, state_diagram
 from icws_state._configuration import CONFIGURATION_ROWS
 from icws_state._subscriptions import SERVER_TRANSITIONS
 
@@ -50,7 +50,7 @@ def schema_table() -> str:
         if row.state:
             holds = "subscription state and error (lifecycle)"
         else:
-            parts = [f"collection `{c.name}` keyed by `{c.key}`" for c in row.collections]
+            parts = [_collection_text(c) for c in row.collections]
             parts += [f"id set `{s.name}`" for s in row.id_sets]
             parts += [f"append list `{a.name}`" for a in row.appends]
             if row.scalars:
@@ -61,6 +61,17 @@ def schema_table() -> str:
 
 
 _CONFIGURATION_TYPES = frozenset(row.type for row in CONFIGURATION_ROWS)
+
+
+def _collection_text(c: Collection) -> str:
+    """How a collection is keyed, linking the contract-v2 rules that change what a key is."""
+    kind = "upsert list" if c.upsert is not None else "collection"
+    text = f"{kind} `{c.name}` keyed by `{c.key}`"
+    if c.case_insensitive:
+        text += " ignoring case ([R16](rules.md#r16-case-insensitive-status-ids))"
+    if c.object_key:
+        text += " (an object: [R17](rules.md#r17-object-keys-statistic-values))"
+    return text
 
 
 def configuration_table() -> str:

@@ -114,22 +114,6 @@ class BatchRow:
             for c in SUMMARY_COLUMNS
         ]
 
-    @classmethod
-    def from_json(cls, d: dict[str, Any]) -> BatchRow:
-        return cls(
-            log=d["log"],
-            snapshot=d.get("snapshot"),
-            messages=d.get("messages"),
-            applied=d.get("applied"),
-            rejected=d.get("rejected"),
-            anomalies=d.get("anomalies"),
-            subscriptions=dict(d.get("subscriptions") or {}),
-            session_ended=d.get("sessionEnded"),
-            seconds=float(d.get("seconds") or 0.0),
-            skipped=bool(d.get("skipped")),
-            error=d.get("error"),
-        )
-
 
 class SequentialExecutor(cf.Executor):
     """Runs each task at once, in the calling thread: no pickling, no processes (debugging, baselines)."""

@@ -30,7 +30,7 @@ from ._json import copy_json, describe, json_value_problem
 from ._paths import is_messages_path, request_path, subscription_path
 from ._queries import CacheQueries
 from ._readonly import read_only
-from ._reducer import PathData, RowEngine, apply_generic
+from ._reducer import PathData, RowEngine, apply_generic, row_engine
 from ._rejected import KEEP_REJECTED, KEEP_REJECTED_MESSAGES, NO_MESSAGE, RejectedInput, Stats
 from ._rows import CONNECTION_STATE, default_schema
 from ._schema import GenericType, Schema
@@ -45,6 +45,8 @@ __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 #: The reason given for a message whose subscription is closed, or unseen while the session has ended.
 NOT_ACTIVE = "subscription is not active"
 _EMPTY = Changes([])
+#: Statuses are integers of any size (an exchange record is JSON); one this big is only named, never printed.
+_BIG_STATUS = 10**4299
 _NONE = SubscriptionState.NONE
 
 Listener = Callable[[Event], object]
@@ -245,7 +247,7 @@ class StateCache(CacheQueries):
     def connection_state(self) -> ConnectionStateChange | None:
         """The last connection-state message (R18) as a typed value, or None when none has arrived. O(1)."""
         entry = self._generic.get(CONNECTION_STATE.type)
-        return None if entry is None else ConnectionStateChange.from_entry(entry)
+        return None if entry is None else ConnectionStateChange.from_entry(read_only(entry))
 
     @property
     def other(self) -> GenericStore:
@@ -347,7 +349,7 @@ class StateCache(CacheQueries):
         row = self.schema.row(message_type)
         if row is None:
             return None
-        engine = self._engines[message_type] = RowEngine(row)
+        engine = self._engines[message_type] = row_engine(row)
         return engine
 
     def _apply_generic(self, message: Item, message_type: str, full: bool, journal: list[tuple[Any, ...]]) -> None:
@@ -404,7 +406,12 @@ class StateCache(CacheQueries):
                    value: Any = None, error: Any = KEEP) -> None:
         before, after, transition, clears = self._subs.apply_input(path, via, cause, value, error)
         if after is not None:
-            journal.append((J_EVENT, SubscriptionChanged(path=path, before=before, after=after, cause=cause)))
+            last = journal[-1][1] if journal and journal[-1][0] == J_EVENT else None
+            if isinstance(last, SubscriptionChanged) and last.path == path and last.cause == cause:
+                # One event per input: a path seen and opened by one PUT (or one first message) changed once.
+                journal[-1] = (J_EVENT, SubscriptionChanged(path=path, before=last.before, after=after, cause=cause))
+            else:
+                journal.append((J_EVENT, SubscriptionChanged(path=path, before=before, after=after, cause=cause)))
         if transition is not None and not transition.allowed:
             journal.append((J_EVENT, Anomaly(transition=transition)))
             if self.strict and self._anomaly is None:
@@ -432,7 +439,7 @@ class StateCache(CacheQueries):
             reason = json_value_problem(response, 1, "response")
         if reason is not None:
             return self._reject(original, reason, journal)
-        cause = f"{method} {status}"
+        cause = f"{method} {status if -_BIG_STATUS < status < _BIG_STATUS else 'status out of range'}"
         sub_path = subscription_path(bare) if method in ("PUT", "DELETE") else None
         if sub_path is not None:
             self._see(sub_path, cause, journal)
@@ -503,7 +510,7 @@ class StateCache(CacheQueries):
         for path, fields in plan.subscriptions.items():
             self._subs.restore(path, fields)
         for entry in plan.data:
-            engine = RowEngine(entry.row)
+            engine = row_engine(entry.row)
             reason = engine.validate(entry.message)
             if reason is not None:
                 raise entry.problem(reason)

@@ -169,7 +169,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _add_extensions(sub: Any) -> None:
-    """Commands that live in their own modules register here (batch, report)."""
+    """Commands that live in their own modules register here (batch, report, scrub)."""
     try:
         from ._batch_cli import add_batch_command
     except ImportError:
@@ -182,6 +182,12 @@ def _add_extensions(sub: Any) -> None:
         pass
     else:
         add_report_command(sub)
+    try:
+        from ._scrub_cli import add_scrub_command
+    except ImportError:
+        pass
+    else:
+        add_scrub_command(sub)
 
 
 def _replay(args: argparse.Namespace, out: Stream, err: Stream) -> int:

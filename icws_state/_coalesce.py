@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Any
 
 from ._errors import InvalidMessage
-from ._reducer import merge_item
+from ._reducer import merge_item, row_engine
 from ._rows import default_schema
 from ._schema import Collection, Row, Schema
 from ._validation import key_getter
@@ -94,9 +94,7 @@ def coalesce(d1: Item, d2: Item, *, schema: Schema | None = None) -> Item:
     row = table.row(t)
     if row is None or row.state:
         return {**d1, **d2}
-    from ._reducer import RowEngine
-
-    engine = RowEngine(row)
+    engine = row_engine(row)
     for d in (d1, d2):
         reason = engine.validate(d)
         if reason is not None:

@@ -10,9 +10,10 @@ to put names on user statuses (`UserPresence.display_name`, ``users_by_status(na
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, Protocol
+from typing import Any
 
 from ._configuration import CONFIGURATION_ROWS, USERS
+from ._readside import ReadSide
 from ._stores import KeyedStore, raw_items
 
 __all__ = ["ConfigurationQueries", "display_name", "display_names"]
@@ -23,21 +24,13 @@ _USERS_PREFIX = USERS.path.partition("{")[0]
 _USERS_COLLECTION = USERS.collections[0].name
 
 
-class _ReadSide(Protocol):
-    def data_paths(self) -> list[str]: ...
-
-    def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None: ...
-
-    def keyed(self, path: str, collection: str) -> KeyedStore | None: ...
-
-
-def _list_at(cache: _ReadSide, path: str) -> KeyedStore | None:
+def _list_at(cache: ReadSide, path: str) -> KeyedStore | None:
     got = cache.path_data(path)
     name = None if got is None else _COLLECTIONS.get(got[0])
     return None if name is None else cache.keyed(path, name)
 
 
-def _users_lists(cache: _ReadSide) -> list[KeyedStore]:
+def _users_lists(cache: ReadSide) -> list[KeyedStore]:
     """Every cached users list (``configuration/users/{id}``), in path order."""
     out = []
     for path in cache.data_paths():
@@ -61,7 +54,7 @@ def _name_of(user: Mapping[str, Any]) -> str | None:
     return name if type(name) is str else None
 
 
-def display_name(cache: _ReadSide, user_id: str) -> str | None:
+def display_name(cache: ReadSide, user_id: str) -> str | None:
     """The display name of ``user_id`` from the first cached users list (in path order) that names it, or None.
 
     Cost: O(p log p) to find the users lists among the p paths holding data, then O(1) per users list.
@@ -74,7 +67,7 @@ def display_name(cache: _ReadSide, user_id: str) -> str | None:
     return None
 
 
-def display_names(cache: _ReadSide) -> dict[str, str]:
+def display_names(cache: ReadSide) -> dict[str, str]:
     """User id -> display name over every cached users list (the first list in path order wins for an id).
 
     Cost: O(p log p + n log n) for n cached users objects; it builds one dict, so join many statuses through it.
@@ -88,7 +81,7 @@ def display_names(cache: _ReadSide) -> dict[str, str]:
     return out
 
 
-class ConfigurationQueries:
+class ConfigurationQueries(ReadSide):
     """Queries over the configuration lists; a base of `CacheQueries`.
 
     A configuration list is read by its subscription path (``configuration/<segment>/<subscriptionId>``, as in
@@ -98,7 +91,7 @@ class ConfigurationQueries:
 
     __slots__ = ()
 
-    def configuration_paths(self: _ReadSide) -> list[str]:
+    def configuration_paths(self) -> list[str]:
         """The paths holding a configuration list, sorted. Cost: O(p log p) over the p paths holding data."""
         out = []
         for path in self.data_paths():
@@ -107,7 +100,7 @@ class ConfigurationQueries:
                 out.append(path)
         return out
 
-    def configuration_list(self: _ReadSide, path: str) -> Mapping[str, Mapping[str, Any]] | None:
+    def configuration_list(self, path: str) -> Mapping[str, Mapping[str, Any]] | None:
         """The objects of the configuration list at ``path`` by id, iterating in id (code-point) order; None when
         the path holds no configuration list.
 
@@ -123,7 +116,7 @@ class ConfigurationQueries:
         """
         return _list_at(self, path)
 
-    def configuration_object(self: _ReadSide, path: str, object_id: str) -> Mapping[str, Any] | None:
+    def configuration_object(self, path: str, object_id: str) -> Mapping[str, Any] | None:
         """The object ``object_id`` (its ``configurationId.id``) of the list at ``path``, read-only, or None.
 
         Cost: O(1).
@@ -131,7 +124,7 @@ class ConfigurationQueries:
         store = _list_at(self, path)
         return None if store is None else store.get(object_id)
 
-    def user_display_name(self: _ReadSide, user_id: str) -> str | None:
+    def user_display_name(self, user_id: str) -> str | None:
         """The display name of ``user_id`` from a cached users list (``configuration/users/<id>``), or None.
 
         The user object's ``displayName`` property when its subscription asked for one, else the display name in
@@ -140,7 +133,7 @@ class ConfigurationQueries:
         """
         return display_name(self, user_id)
 
-    def user_display_names(self: _ReadSide) -> dict[str, str]:
+    def user_display_names(self) -> dict[str, str]:
         """User id -> display name for every user a cached users list names (as `user_display_name`).
 
         Cost: O(p log p + n log n) for n cached users objects.

@@ -14,7 +14,18 @@ __all__ = [
 ]
 
 
-class SubscriptionState(IntEnum):
+class _Named(IntEnum):
+    """An ICWS integer enum that prints as its name (``NORMAL``, not ``1``), in ``str()``, ``print`` and f-strings;
+    it still compares, hashes and serialises as the integer the wire carries."""
+
+    def __str__(self) -> str:
+        return self.name
+
+    def __format__(self, spec: str) -> str:
+        return format(self.name, spec) if not spec or spec[-1] not in "bcdoxXn" else format(int(self), spec)
+
+
+class SubscriptionState(_Named):
     """State of one subscription path (section 3 of the spec)."""
 
     #: No subscription: never made, deleted, gone, or ended with the session.
@@ -26,33 +37,40 @@ class SubscriptionState(IntEnum):
     #: Ended itself after an unrecoverable problem; only a new PUT brings it back.
     FAULTED = 3
 
+    @classmethod
+    def of(cls, value: object) -> SubscriptionState | None:
+        """The state a wire value names (an integer 0-3, not a boolean), or None: the one range check."""
+        if type(value) is int and 0 <= value <= 3:
+            return cls(value)
+        return None
 
-class InteractionDirection(IntEnum):
+
+class InteractionDirection(_Named):
     NONE = 0
     INCOMING = 1
     OUTGOING = 2
 
 
-class InteractionHistoryStatus(IntEnum):
+class InteractionHistoryStatus(_Named):
     NONE = 0
     CONNECTED = 1
     FORWARDED = 2
 
 
-class AssistanceRequestState(IntEnum):
+class AssistanceRequestState(_Named):
     NONE = 0
     ACCEPTED = 1
     COMPLETED = 2
 
 
-class ParticipantAction(IntEnum):
+class ParticipantAction(_Named):
     NONE = 0
     INITIATED = 1
     IGNORED = 2
     ACCEPTED = 3
 
 
-class ConnectionState(IntEnum):
+class ConnectionState(_Named):
     """State of the session's connection (R18); ``DOWN`` means the server dropped the session."""
 
     NONE = 0

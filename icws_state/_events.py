@@ -15,6 +15,7 @@ from typing import Any, overload
 
 import attrs
 
+from ._json import same_json
 from ._readonly import read_only
 from ._subscriptions import Subscription, Transition
 
@@ -173,6 +174,19 @@ def _ro(value: Any) -> Any:
     return read_only(value)
 
 
+def _changes_nothing(rec: tuple[Any, ...]) -> bool:
+    """A merge that left an item, a path's scalars or a generic entry as it was (a delta repeating what is cached):
+    journalled, since finding out costs a comparison nobody may need, but not an event."""
+    code = rec[0]
+    if code == J_CHANGED:
+        return same_json(rec[4], rec[5])
+    if code == J_PROPS:
+        return same_json(rec[2], rec[3])
+    if code == J_GENERIC:
+        return rec[2] is not None and same_json(rec[2], rec[3])
+    return False
+
+
 def _build(rec: tuple[Any, ...]) -> Event:
     code = rec[0]
     if code == J_ADDED:
@@ -208,7 +222,7 @@ class Changes(Sequence[Event]):
 
     def _all(self) -> list[Event]:
         if self._events is None:
-            self._events = [_build(r) for r in self._journal]
+            self._events = [_build(r) for r in self._journal if not _changes_nothing(r)]
         return self._events
 
     @overload
@@ -222,10 +236,10 @@ class Changes(Sequence[Event]):
         return iter(self._all())
 
     def __len__(self) -> int:
-        return len(self._journal)
+        return len(self._all())
 
     def __bool__(self) -> bool:
-        return bool(self._journal)
+        return bool(self._journal) and bool(self._all())
 
     def __eq__(self, other: object) -> bool:
         if isinstance(other, Changes):

@@ -27,6 +27,7 @@ __all__ = [
     "decode_json",
     "describe",
     "json_value_problem",
+    "same_json",
 ]
 
 #: Arrays and objects nested more deeply than this are not a JSON value the cache keeps (R8; a message is level 1).
@@ -205,6 +206,30 @@ def describe(value: Any) -> str:
     except (TypeError, ValueError, RecursionError):
         text = f"<{type(value).__name__}>"
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def same_json(a: Any, b: Any) -> bool:
+    """Whether two JSON values are the same value: `==` but with exact types (``1 == 1.0 == True`` in Python,
+    three different JSON values), at any depth without recursion."""
+    stack = [(a, b)]
+    while stack:
+        x, y = stack.pop()
+        if x is y:
+            continue
+        tx = type(x)
+        if tx is not type(y):
+            return False
+        if tx is dict:
+            if x.keys() != y.keys():
+                return False
+            stack.extend((v, y[k]) for k, v in x.items())
+        elif tx is list:
+            if len(x) != len(y):
+                return False
+            stack.extend(zip(x, y, strict=True))
+        elif x != y:
+            return False
+    return True
 
 
 def copy_json(value: Any) -> Any:

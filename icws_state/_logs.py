@@ -54,6 +54,8 @@ class LogInput:
 
 
 ProgressFn = Callable[[int, int], object]
+#: Lines between two progress reports: often enough for a bar, rarely enough to cost nothing.
+_PROGRESS_EVERY = 4096
 
 
 def read_log(path: str | os.PathLike[str], *, progress: ProgressFn | None = None) -> Iterator[LogInput]:
@@ -138,7 +140,7 @@ def read_stream(lines: Iterable[bytes], *, progress: ProgressFn | None = None, t
     for n, raw in enumerate(lines, start + 1):
         if progress is not None:
             done += len(raw)
-            if n % 4096 == 0:
+            if n % _PROGRESS_EVERY == 0:
                 progress(done, total)
         try:
             value = decode_json(raw)

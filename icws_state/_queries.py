@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
 from types import MappingProxyType
-from typing import Any, Protocol
+from typing import Any
 
 from ._config_queries import ConfigurationQueries, display_name, display_names
-from ._history import HistoryStore
+from ._readside import ReadSide
 from ._rows import ASSISTANCE_DETAILS, QUEUE_CONTENTS, STATISTIC_VALUES, STATUS_MESSAGES, USER_STATUSES
 from ._schema import Row
 from ._stores import KeyedStore
@@ -37,23 +37,14 @@ _QUEUE_PREFIX = QUEUE_CONTENTS.path.partition("{")[0]
 _DETAILS_PREFIX = ASSISTANCE_DETAILS.path.partition("{")[0]
 
 
-class _ReadSide(Protocol):
-    """What the queries need of a cache: its read side, nothing that feeds it."""
-
-    @property
-    def history(self) -> HistoryStore: ...
-
-    @property
-    def subscriptions(self) -> Mapping[str, Subscription]: ...
-
-    def data_paths(self) -> list[str]: ...
-
-    def path_data(self, path: str) -> tuple[str, Mapping[str, Any], dict[str, Any]] | None: ...
-
-    def keyed(self, path: str, collection: str) -> KeyedStore | None: ...
+def _ids_for(given: str, prefix: str) -> tuple[str, ...]:
+    """The ids a query tries for what it was given: the id itself, then, for a path, the id in it."""
+    if given.startswith(prefix) and len(given) > len(prefix):
+        return (given, given[len(prefix):])
+    return (given,)
 
 
-def _ids_under(cache: _ReadSide, row: Row, prefix: str) -> list[str]:
+def _ids_under(cache: ReadSide, row: Row, prefix: str) -> list[str]:
     out = []
     for path in cache.data_paths():
         if path.startswith(prefix):
@@ -74,7 +65,7 @@ class QueueContents:
 
     __slots__ = ("_cache", "_path", "subscription_id")
 
-    def __init__(self, cache: _ReadSide, subscription_id: str) -> None:
+    def __init__(self, cache: ReadSide, subscription_id: str) -> None:
         self._cache = cache
         self.subscription_id = subscription_id
         self._path = QUEUE_CONTENTS.path_for(subscription_id)
@@ -148,35 +139,41 @@ class CacheQueries(ConfigurationQueries):
     __slots__ = ()
 
     # -- interaction history ---------------------------------------------------------------------------------
-    def history_item(self: _ReadSide, interaction_id: str) -> HistoryItem | None:
+    def history_item(self, interaction_id: str) -> HistoryItem | None:
         """The history item of ``interaction_id`` as a typed view, or None if it is not cached."""
         raw = self.history.get(interaction_id)
         return None if raw is None else to_view(raw, HistoryItem)
 
-    def history_items(self: _ReadSide, newest_first: bool = False) -> list[HistoryItem]:
+    def history_items(self, newest_first: bool = False) -> list[HistoryItem]:
         """Every history item in R6 order (oldest first), or newest first."""
         raws = self.history.newest_first() if newest_first else self.history.ordered
         return [to_view(raw, HistoryItem) for raw in raws]
 
     # -- queues ----------------------------------------------------------------------------------------------
-    def queue_ids(self: _ReadSide) -> list[str]:
+    def queue_ids(self) -> list[str]:
         """The subscription ids of the queues whose contents are cached, sorted."""
         return _ids_under(self, QUEUE_CONTENTS, _QUEUE_PREFIX)
 
-    def queue(self: _ReadSide, subscription_id: str) -> QueueContents | None:
-        """The contents of queue subscription ``subscription_id``; None until a contents message arrives."""
-        path = QUEUE_CONTENTS.path_for(subscription_id)
-        got = self.path_data(path)
-        if got is None or got[0] != QUEUE_CONTENTS.type:
-            return None
-        return QueueContents(self, subscription_id)
+    def queue(self, subscription_id: str) -> QueueContents | None:
+        """The contents of queue subscription ``subscription_id`` (``"q1"``); None until a contents message
+        arrives. O(1).
+
+        Typed queries take the id a message carries (a queue's ``subscriptionId``, an assistance id, a user id);
+        the store accessors (`keyed`, `path_data`, ``subscriptions[...]``) take subscription paths. The path
+        ``"queues/q1"`` is accepted here too, for an id that is not itself cached.
+        """
+        for candidate in _ids_for(subscription_id, _QUEUE_PREFIX):
+            got = self.path_data(QUEUE_CONTENTS.path_for(candidate))
+            if got is not None and got[0] == QUEUE_CONTENTS.type:
+                return QueueContents(self, candidate)
+        return None
 
     # -- statuses --------------------------------------------------------------------------------------------
-    def status_message(self: _ReadSide, status_id: str) -> StatusMessage | None:
+    def status_message(self, status_id: str) -> StatusMessage | None:
         """The catalogue entry of ``status_id``, or None if the catalogue does not hold it."""
         return _status_message(self, status_id)
 
-    def status_messages(self: _ReadSide) -> dict[str, StatusMessage]:
+    def status_messages(self) -> dict[str, StatusMessage]:
         """The whole status-message catalogue by status id as the catalogue spells it, in folded-id order (R16).
 
         ``status_message(id)`` finds an entry whatever the case of ``id``. O(n) views.
@@ -186,7 +183,7 @@ class CacheQueries(ConfigurationQueries):
             return {}
         return {raw["statusId"]: to_view(raw, StatusMessage) for raw in store.values()}
 
-    def user_status(self: _ReadSide, user_id: str) -> UserPresence | None:
+    def user_status(self, user_id: str) -> UserPresence | None:
         """The status of ``user_id`` joined with the catalogue (``.text``, ``.icon_uri``), or None."""
         store = _user_store(self)
         raw = None if store is None else store.get(user_id)
@@ -194,7 +191,7 @@ class CacheQueries(ConfigurationQueries):
             return None
         return _presence(self, to_view(raw, UserStatus))
 
-    def user_statuses(self: _ReadSide) -> dict[str, UserPresence]:
+    def user_statuses(self) -> dict[str, UserPresence]:
         """Every cached user status, joined with the catalogue and the users lists, by user id in user-id order."""
         store = _user_store(self)
         if store is None:
@@ -212,7 +209,7 @@ class CacheQueries(ConfigurationQueries):
                                         display_name=names.get(user_id))
         return out
 
-    def users_by_status(self: _ReadSide, *, names: bool = False) -> dict[str, list[str]]:
+    def users_by_status(self, *, names: bool = False) -> dict[str, list[str]]:
         """User ids grouped by status, groups sorted by name, users in user-id order; users without a
         ``statusId`` are left out. O(n log n).
 
@@ -238,7 +235,7 @@ class CacheQueries(ConfigurationQueries):
         return dict(sorted(groups.values()))
 
     # -- statistics --------------------------------------------------------------------------------------------
-    def statistic_value(self: _ReadSide, key: Mapping[str, Any] | str, *parameter_values: str) -> StatisticValue | None:
+    def statistic_value(self, key: Mapping[str, Any] | str, *parameter_values: str) -> StatisticValue | None:
         """One statistic value (R17), by its ``statisticKey`` object (O(1)), or by a statistic id and the values
         of its parameters in order (O(n)); None when it is not cached.
 
@@ -258,7 +255,7 @@ class CacheQueries(ConfigurationQueries):
         if store is None:
             return None
         if not isinstance(key, str):
-            raw = store.get(dict(key))  # type: ignore[call-overload]  # an object key (R17): looked up by its text
+            raw = store.get(key)  # type: ignore[call-overload]  # an object key (R17): looked up by its text
             return None if raw is None else to_view(raw, StatisticValue)
         wanted = list(parameter_values)
         for raw in store.values():
@@ -267,7 +264,7 @@ class CacheQueries(ConfigurationQueries):
                 return to_view(raw, StatisticValue)
         return None
 
-    def statistic_values(self: _ReadSide, statistic_id: str | None = None) -> list[StatisticValue]:
+    def statistic_values(self, statistic_id: str | None = None) -> list[StatisticValue]:
         """Every cached statistic value, or those of one ``statisticIdentifier``, in canonical-key order. O(n)."""
         store = _statistics_store(self)
         if store is None:
@@ -276,7 +273,7 @@ class CacheQueries(ConfigurationQueries):
                 if statistic_id is None or raw["statisticKey"].get("statisticIdentifier") == statistic_id]
 
     # -- assistance-request details --------------------------------------------------------------------------
-    def assistance_request_ids(self: _ReadSide) -> list[str]:
+    def assistance_request_ids(self) -> list[str]:
         """Ids of the assistance requests whose details are cached, sorted.
 
         Not the same as ``cache.assistance_requests``: that is the id set of the list subscription, this is
@@ -284,10 +281,15 @@ class CacheQueries(ConfigurationQueries):
         """
         return _ids_under(self, ASSISTANCE_DETAILS, _DETAILS_PREFIX)
 
-    def assistance_request(self: _ReadSide, assistance_id: str) -> AssistanceRequest | None:
-        """The details of one assistance request (participants by user id, messages in order), or None."""
-        got = self.path_data(ASSISTANCE_DETAILS.path_for(assistance_id))
-        if got is None or got[0] != ASSISTANCE_DETAILS.type:
+    def assistance_request(self, assistance_id: str) -> AssistanceRequest | None:
+        """The details of one assistance request (participants by user id, messages in order), or None. O(n) in
+        its participants and messages. The path ``interactions/agent-assistance/<id>`` is accepted too."""
+        for candidate in _ids_for(assistance_id, _DETAILS_PREFIX):
+            got = self.path_data(ASSISTANCE_DETAILS.path_for(candidate))
+            if got is not None and got[0] == ASSISTANCE_DETAILS.type:
+                assistance_id = candidate
+                break
+        else:
             return None
         _, properties, parts = got
         details: dict[str, Any] = {
@@ -302,7 +304,7 @@ class CacheQueries(ConfigurationQueries):
         return to_view(details, AssistanceRequest)
 
 
-def _statistics_store(cache: _ReadSide) -> KeyedStore | None:
+def _statistics_store(cache: ReadSide) -> KeyedStore | None:
     return cache.keyed(STATISTIC_VALUES.path, STATISTIC_VALUES.collections[0].name)
 
 
@@ -313,17 +315,17 @@ def _parameter_values(statistic_key: Mapping[str, Any]) -> list[Any]:
     return [p.get("value") if isinstance(p, Mapping) else None for p in items]
 
 
-def _user_store(cache: _ReadSide) -> KeyedStore | None:
+def _user_store(cache: ReadSide) -> KeyedStore | None:
     return cache.keyed(USER_STATUSES.path, USER_STATUSES.collections[0].name)
 
 
-def _status_message(cache: _ReadSide, status_id: str) -> StatusMessage | None:
+def _status_message(cache: ReadSide, status_id: str) -> StatusMessage | None:
     store = cache.keyed(STATUS_MESSAGES.path, STATUS_MESSAGES.collections[0].name)
     raw = None if store is None else store.get(status_id)
     return None if raw is None else to_view(raw, StatusMessage)
 
 
-def _presence(cache: _ReadSide, status: UserStatus) -> UserPresence:
+def _presence(cache: ReadSide, status: UserStatus) -> UserPresence:
     sid = status.status_id
     message = None if sid is None else _status_message(cache, sid)
     return UserPresence(user_id=status.user_id, status=status, message=message,

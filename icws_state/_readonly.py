@@ -37,9 +37,15 @@ def read_only_item(item: dict[str, Any]) -> Mapping[str, Any]:
 
 
 def thaw(value: Any) -> Any:
-    """A plain, independent copy of a cached value or of a read-only view of one."""
+    """A plain, independent copy (dicts and lists) of a cached value, of a read-only view of one, or of what a typed
+    view holds (read-only mappings, tuples)."""
     if isinstance(value, ReadOnlyDict | ReadOnlyList):
         return copy_json(value._value)
+    t = type(value)
+    if t is not dict and t is not list and isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if t is tuple:
+        return [thaw(v) for v in value]
     return copy_json(value)
 
 

@@ -10,7 +10,6 @@ item or a full message it is left out; only properties typed `Kind.MAP` merge on
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from typing import Any
 
@@ -29,9 +28,11 @@ from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
 from ._validation import Validator, key_getter, lookup_key
 
-__all__ = ["PathData", "RowEngine", "apply_generic", "merge_item"]
+__all__ = ["PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
 
 Journal = list[tuple[Any, ...]]
+#: Routed paths memoised per row (R11), then forgotten all at once: a client rarely has more subscriptions.
+_PATH_MEMO_LIMIT = 4096
 
 
 def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool) -> Item:
@@ -191,16 +192,6 @@ class RowEngine:
         sources = {s for part in row.parts for s in part.sources}
         self._not_scalars = frozenset(RESERVED | sources | ({row.route} if row.route else set()))
 
-        # The common shapes get a straight-line apply (same rules, fewer loops over empty part lists).
-        single = len(row.parts) == 1 and not self._keeps_properties
-        if single and row.collections:
-            self._ops0 = self._collections[0][1]
-            self._bound0 = self._bounds[0] if self._bounds else None
-            self.apply = self._apply_collection  # type: ignore[method-assign]
-        elif single and row.id_sets:
-            self._id_ops0 = self._id_sets[0][1]
-            self.apply = self._apply_id_set  # type: ignore[method-assign]
-
     def path_of(self, message: Item) -> str:
         """The subscription path of a valid message: fixed, or filled from its routing property (R11)."""
         if self.fixed_path is not None:
@@ -208,7 +199,7 @@ class RowEngine:
         value = message[self.route]  # type: ignore[index]
         path = self._paths.get(value)
         if path is None:
-            if len(self._paths) > 4096:
+            if len(self._paths) > _PATH_MEMO_LIMIT:
                 self._paths.clear()
             path = self._paths[value] = self.row.path_for(value)
         return path
@@ -240,27 +231,6 @@ class RowEngine:
         for i, name, param in self._bounds:
             _evict(parts[i], parameters.get(param), journal, path, name)
 
-    def _apply_collection(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
-                          parameters: Item) -> None:
-        if full:
-            data.reset()
-            journal.append((J_REPLACED, path, self.type))
-            self._ops0(data.parts[0], msg, None, path, self.validator.nulls)
-        else:
-            self._ops0(data.parts[0], msg, journal, path, self.validator.nulls)
-        if self._bound0 is not None:
-            _, name, param = self._bound0
-            _evict(data.parts[0], parameters.get(param), journal, path, name)
-
-    def _apply_id_set(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
-                      parameters: Item) -> None:
-        if full:
-            data.reset()
-            journal.append((J_REPLACED, path, self.type))
-            self._id_ops0(data.parts[0], msg, None, path)
-        else:
-            self._id_ops0(data.parts[0], msg, journal, path)
-
     def _apply_scalars(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str) -> None:
         """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
         skip = self._not_scalars
@@ -276,16 +246,58 @@ class RowEngine:
             else:
                 new[p] = v
         data.properties = new
-        # Compare as JSON, not with ==: 0 == False and 1 == 1.0 in Python, but they are different values.
-        if journal is not None and _as_json(new) != _as_json(old):
+        if journal is not None:  # an unchanged result is dropped when the events are built (`_events`)
             journal.append((J_PROPS, path, old, new))
 
 
-def _as_json(value: Item) -> str:
-    try:
-        return json.dumps(value, sort_keys=True)
-    except (TypeError, ValueError, RecursionError):  # not comparable as JSON: report it as changed
-        return repr(id(value))
+class _CollectionEngine(RowEngine):
+    """A row whose only part is one keyed collection and that keeps no scalars (history, queues, statuses,
+    statistics, the configuration lists): the same rules as `RowEngine.apply` in a straight line."""
+
+    def __init__(self, row: Row) -> None:
+        super().__init__(row)
+        self._ops0 = self._collections[0][1]
+        self._bound0 = self._bounds[0] if self._bounds else None
+
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+              parameters: Item) -> None:
+        if full:
+            data.reset()
+            journal.append((J_REPLACED, path, self.type))
+            self._ops0(data.parts[0], msg, None, path, self.validator.nulls)
+        else:
+            self._ops0(data.parts[0], msg, journal, path, self.validator.nulls)
+        if self._bound0 is not None:
+            _, name, param = self._bound0
+            _evict(data.parts[0], parameters.get(param), journal, path, name)
+
+
+class _IdSetEngine(RowEngine):
+    """A row whose only part is one id set (the assistance-request list), in a straight line."""
+
+    def __init__(self, row: Row) -> None:
+        super().__init__(row)
+        self._id_ops0 = self._id_sets[0][1]
+
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+              parameters: Item) -> None:
+        if full:
+            data.reset()
+            journal.append((J_REPLACED, path, self.type))
+            self._id_ops0(data.parts[0], msg, None, path)
+        else:
+            self._id_ops0(data.parts[0], msg, journal, path)
+
+
+def row_engine(row: Row) -> RowEngine:
+    """The engine of ``row``: a straight-line one for the common shapes (fewer loops over empty part lists; the
+    hot path), the general `RowEngine` otherwise. Same rules either way."""
+    if len(row.parts) == 1 and not row.keeps_properties:
+        if row.collections:
+            return _CollectionEngine(row)
+        if row.id_sets:
+            return _IdSetEngine(row)
+    return RowEngine(row)
 
 
 def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journal: Journal) -> None:

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from typing import Any
 
 import attrs
@@ -175,7 +176,7 @@ class _Collector:
         if entry.at is not None:
             b.at_first = b.at_first or entry.at
             b.at_last = self.last_at = entry.at
-        ended_by_connection = False
+        ended_by_connection: Mapping[str, Any] | None = None  # the error of a session a Down of this input ended
         for event in changes.notices():  # item events are never needed here, so never built
             if isinstance(event, SubscriptionChanged):
                 a = event.after
@@ -197,7 +198,7 @@ class _Collector:
                     )
             elif isinstance(event, SessionChanged):
                 if event.ended and event.cause == _CONNECTION:
-                    ended_by_connection = True
+                    ended_by_connection = event.error or {}
                 elif event.ended:
                     b.unauthorized += 1
                     self.totals["unauthorized"] += 1
@@ -215,24 +216,30 @@ class _Collector:
             if len(self.buckets) >= MAX_BUCKETS:
                 self._halve()
 
-    def _connection_down(self, entry: LogInput, changes: Changes, b: Bucket, ended: bool) -> None:
-        """Each applied connection-state message of the input that says Down (R18's test: the integer 2)."""
+    def _connection_down(self, entry: LogInput, changes: Changes, b: Bucket, ended: Mapping[str, Any] | None) -> None:
+        """Each applied connection-state message of the input that says Down (R18's test: the integer 2).
+
+        A message shows as the generic-store change it made. One that changed nothing (the same message as the
+        cached one) makes no such event: if it ended the session (``ended``: that session's error) it is still
+        counted, read from the store; if the session had already ended it changed nothing at all, and is not counted.
+        """
+        downs: list[Mapping[str, Any]] = []
         for event in changes.of_type(GenericChanged):
             assert isinstance(event, GenericChanged)
-            key, new = event.key, event.new
-            if key.partition("|")[0] != _CONNECTION:
-                continue
-            state = new.get("newConnectionState")
-            if type(state) is not int or state != 2:
-                continue
+            state = event.new.get("newConnectionState")
+            if event.key.partition("|")[0] == _CONNECTION and type(state) is int and state == 2:
+                downs.append(event.new)
+        if not downs and ended is not None:
+            downs.append(self.cache.other.entry(_CONNECTION) or {"reason": ended.get("message")})
+        for new in downs:
             b.connection_down += 1
             self.totals["connection-down"] += 1
             if len(self.connection_down) < MAX_TABLE_ROWS:
                 reason, again = new.get("reason"), new.get("shouldReconnect")
                 self.connection_down.append(ConnectionDown(
                     line=entry.line, at=self.last_at, reason=reason if isinstance(reason, str) else None,
-                    should_reconnect=again if isinstance(again, bool) else None, ended_session=ended))
-            ended = False  # one input ends the session once, with its first Down
+                    should_reconnect=again if isinstance(again, bool) else None, ended_session=ended is not None))
+            ended = None  # one input ends the session once, with its first Down
 
     def close(self) -> None:
         b, self.open = self.open, None

@@ -41,6 +41,7 @@ from ._readonly import thaw
 from ._rejected import RejectedInput, Stats
 from ._schema import Row, Schema
 from ._stores import GenericStore, KeyedStore, raw_entries, raw_items
+from ._subscriptions import FIELDS
 
 
 class _Readable(Protocol):
@@ -206,10 +207,7 @@ def to_snapshot(cache: _Readable) -> dict[str, Any]:
         format=FORMAT,
         session_ended=cache.session_ended,
         subscriptions={
-            path: SubscriptionFields(
-                state=s.state.name.lower(), closed=s.closed, resync_needed=s.resync_needed, stale=s.stale,
-                gone=s.gone, error=None if s.error is None else dict(s.error), parameters=dict(s.parameters),
-            )
+            path: SubscriptionFields(**{**{f: thaw(getattr(s, f)) for f in FIELDS}, "state": s.state.name.lower()})
             for path, s in sorted((p, subs[p]) for p in subs)
         },
         history=[item for _, item in raw_items(cache.history)],

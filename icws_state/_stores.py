@@ -173,9 +173,7 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
         """
         e = self._entries.get(self.key(message_type, subscription_id))
         state = None if e is None else e.get("state")
-        if type(state) is int and 0 <= state <= 3:
-            return SubscriptionState(state)
-        return None
+        return SubscriptionState.of(state)
 
     def subscription_error(
         self, message_type: str = "urn:inin.com:messaging:subscriptionStateMessage",

@@ -14,6 +14,7 @@ Everything that changes a record lives in this module.
 from __future__ import annotations
 
 import enum
+import operator
 from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
@@ -25,6 +26,7 @@ from ._json import copy_json
 from ._readonly import read_only
 
 __all__ = [
+    "FIELDS",
     "KEEP",
     "SERVER_TRANSITIONS",
     "Input",
@@ -69,32 +71,38 @@ class Input(enum.Enum):
         return self in _CLIENT_INPUTS
 
 
+#: The seven fields of a subscription record, in the order of section 3 (the snapshot spells them in camelCase).
+FIELDS = ("state", "closed", "resync_needed", "stale", "gone", "error", "parameters")
+#: The four boolean flags among them.
+_FLAGS = FIELDS[1:5]
+_fields_of = operator.attrgetter(*FIELDS)
+
 #: How many recent transitions a subscription keeps for inspection (all are counted).
 KEEP_TRANSITIONS = 100
 
 _CLIENT_INPUTS = frozenset({Input.PUT_OK, Input.DELETE_OK, Input.FAILED, Input.GONE, Input.SESSION_ENDED})
-_KEEP: Any = object()
-#: Pass as ``error`` to leave a record's error alone (a delta state message without one).
-KEEP = _KEEP
+#: Pass as ``error`` to leave a record's error alone (a delta state message without one); in `EFFECTS`, a field
+#: the input leaves as it is.
+KEEP: Any = object()
 _INFER = object()
 _GIVEN = object()
 
 
 @attrs.frozen
 class Effect:
-    """The fields one input sets; `_KEEP` leaves a field alone, `_GIVEN` takes the value the input carries."""
+    """The fields one input sets; `KEEP` leaves a field alone, `_GIVEN` takes the value the input carries."""
 
-    state: object = _KEEP
-    closed: object = _KEEP
-    resync_needed: object = _KEEP
-    stale: object = _KEEP
-    gone: object = _KEEP
-    error: object = _KEEP
-    parameters: object = _KEEP
+    state: object = KEEP
+    closed: object = KEEP
+    resync_needed: object = KEEP
+    stale: object = KEEP
+    gone: object = KEEP
+    error: object = KEEP
+    parameters: object = KEEP
     clears_data: bool = False
 
 
-#: Section 3's table, one row per input (a blank cell there is `_KEEP` here).
+#: Section 3's table, one row per input (a blank cell there is `KEEP` here).
 EFFECTS: Mapping[Input, Effect] = {
     Input.PUT_OK: Effect(state=NORMAL, closed=False, resync_needed=True, gone=False, error=None,
                          parameters=_GIVEN),
@@ -182,7 +190,8 @@ class _Record:
         self.anomalies = 0
 
     def fields(self) -> tuple[Any, ...]:
-        return (self.state, self.closed, self.resync_needed, self.stale, self.gone, self.error, self.parameters)
+        """The values of `FIELDS`, in that order."""
+        return _fields_of(self)
 
     def view(self, path: str) -> Subscription:
         return _view(path, self.fields(), tuple(self.transitions), self.count, self.anomalies)
@@ -190,13 +199,9 @@ class _Record:
 
 def _view(path: str, fields: tuple[Any, ...], transitions: tuple[Transition, ...], count: int,
           anomalies: int) -> Subscription:
-    state, closed, resync_needed, stale, gone, error, parameters = fields
-    # Read-only wrappers: the record replaces these dicts but never changes one in place, and neither may a caller.
-    return Subscription(
-        path=path, state=state, closed=closed, resync_needed=resync_needed, stale=stale, gone=gone,
-        error=None if error is None else read_only(error), parameters=read_only(parameters),
-        transitions=transitions, transition_count=count, anomaly_count=anomalies,
-    )
+    # Read-only views: the record replaces these dicts but never changes one in place, and neither may a caller.
+    values = {name: read_only(value) for name, value in zip(FIELDS, fields, strict=True)}
+    return Subscription(path=path, **values, transitions=transitions, transition_count=count, anomaly_count=anomalies)
 
 
 class SubscriptionsView(Mapping[str, Subscription]):
@@ -262,10 +267,10 @@ class Subscriptions(Mapping[str, Subscription]):
         return rec, True
 
     def apply_input(
-        self, path: str, via: Input, cause: str, value: Any = None, error: Any = _KEEP
+        self, path: str, via: Input, cause: str, value: Any = None, error: Any = KEEP
     ) -> tuple[Subscription | None, Subscription | None, Transition | None, bool]:
         """Apply one input to ``path`` (which must be seen). ``value`` is the PUT body or the reported state;
-        ``error`` the response's error or the message's (`_KEEP` for a delta state message without one)."""
+        ``error`` the response's error or the message's (`KEEP` for a delta state message without one)."""
         rec = self.records[path]
         effect = EFFECTS[via]
         before_fields = rec.fields()
@@ -275,20 +280,20 @@ class Subscriptions(Mapping[str, Subscription]):
             new_state = NORMAL if old_state == NONE else old_state
         elif effect.state is _GIVEN:
             new_state = value
-        elif effect.state is _KEEP:
+        elif effect.state is KEEP:
             new_state = old_state
         else:
             assert isinstance(effect.state, SubscriptionState)
             new_state = effect.state
         rec.state = new_state
-        for name in ("closed", "resync_needed", "stale", "gone"):
+        for name in _FLAGS:
             v = getattr(effect, name)
-            if v is not _KEEP:
+            if v is not KEEP:
                 setattr(rec, name, v)
         if effect.error is _GIVEN:
-            if error is not _KEEP:
+            if error is not KEEP:
                 rec.error = copy_json(error)
-        elif effect.error is not _KEEP:
+        elif effect.error is not KEEP:
             rec.error = None
         if effect.parameters is _GIVEN:
             rec.parameters = copy_json(value) if type(value) is dict else {}
@@ -320,12 +325,9 @@ class Subscriptions(Mapping[str, Subscription]):
     def restore(self, path: str, fields: Mapping[str, Any]) -> None:
         """Set one record from a snapshot's seven fields (``state`` a `SubscriptionState`); no transition is kept."""
         rec = self.records[path] = _Record(closed=bool(fields["closed"]))
+        for name in FIELDS:
+            setattr(rec, name, copy_json(fields[name]))
         rec.state = SubscriptionState(fields["state"])
-        rec.resync_needed = bool(fields["resync_needed"])
-        rec.stale = bool(fields["stale"])
-        rec.gone = bool(fields["gone"])
-        rec.error = copy_json(fields["error"])
-        rec.parameters = copy_json(dict(fields["parameters"]))
 
 
 def state_diagram() -> str:

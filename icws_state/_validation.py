@@ -18,8 +18,10 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from ._datetimes import MEMO, MEMO_MISS, instant
+from ._datetimes import MEMO, MEMO_MISS, instant, is_datetime
+from ._enums import SubscriptionState
 from ._json import MAX_DIGITS, describe, json_value_problem
+from ._readonly import thaw
 from ._schema import Collection, GenericType, Kind, Row
 
 __all__ = ["MISSING", "Validator", "check_subscription_id", "describe", "key_getter"]
@@ -70,10 +72,6 @@ def _is_error(value: Any) -> bool:
     )
 
 
-def _is_datetime(value: Any) -> bool:
-    return type(value) is str and instant(value) is not None
-
-
 def _is_string_list(value: Any) -> bool:
     return type(value) is list and all(type(v) is str for v in value)
 
@@ -83,7 +81,7 @@ def _is_object(value: Any) -> bool:
 
 
 def _is_state(value: Any) -> bool:
-    return type(value) is int and 0 <= value <= 3
+    return SubscriptionState.of(value) is not None
 
 
 def _is_enum(value: Any) -> bool:
@@ -94,7 +92,7 @@ _PREDICATES: dict[Kind, Callable[[Any], bool]] = {
     Kind.STRING: lambda v: type(v) is str,
     Kind.BOOLEAN: lambda v: type(v) is bool,
     Kind.ENUM: _is_enum,
-    Kind.DATETIME: _is_datetime,
+    Kind.DATETIME: is_datetime,
     Kind.STRING_LIST: _is_string_list,
     Kind.OBJECT: _is_object,
     Kind.ERROR: _is_error,
@@ -197,16 +195,18 @@ class Validator:
         def validate(message: dict[str, Any]) -> str | None:
             self.nulls = False
             get = message.get
+            present = 2  # __type and isDelta, which the cache has checked already
             for name, check, required in checks:
                 value = get(name, MISSING)
                 if value is MISSING:
                     if required:
                         return f"{name} is required"
                     continue
+                present += 1
                 reason = check(value)
                 if reason is not None:
                     return reason
-            if not message.keys() <= known:
+            if len(message) != present:  # a property no check looked at (or no __type/isDelta): look at them all
                 reason = _unknown_problem(message, known)
                 if reason is not None:
                     return reason
@@ -255,9 +255,12 @@ class Validator:
         """One list of items: each an object with its key (for a collection) and typed known properties."""
         fields: Mapping[str, Kind] = part.item
         nullable: frozenset[str] = part.nullable
-        simple = {p: _PYTYPE[k] for p, k in fields.items() if k in _PYTYPE and p not in nullable}
+        # Strings and booleans: one type test each. Enums apart: an integer must also be of a size JSON can carry.
+        simple = {p: _PYTYPE[k] for p, k in fields.items() if k in _PYTYPE and k is not Kind.ENUM and p not in nullable}
+        enums = frozenset(p for p, k in fields.items() if k is Kind.ENUM)
         dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
-        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items() if p not in simple and p not in dates}
+        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items()
+                 if p not in simple and p not in dates and p not in enums}
         key: str | None = part.key if isinstance(part, Collection) else None
         key_path = key.split(".") if key else []
         object_key = isinstance(part, Collection) and part.object_key
@@ -269,51 +272,62 @@ class Validator:
         def check(items: Any) -> str | None:
             if type(items) is not list:
                 return f"{name} must be a list of objects, got {describe(items)}"
-            for i, item in enumerate(items):
+            for item in items:
                 if type(item) is not dict:
-                    return f"{name}[{i}] must be an object, got {describe(item)}"
-                if flat_key is not None and type(item.get(flat_key)) is not str:
-                    return f"{name}[{i}] lacks a string {flat_key}"
-                if nested_key is not None and type(_dig(item, nested_key)) is not str:
-                    return f"{name}[{i}] lacks a string {key}"
-                if object_key and type(item.get(key)) is not dict:
-                    return f"{name}[{i}] lacks {key_kind} {key}"
+                    return f"{name}[{_position(items, item)}] must be an object, got {describe(item)}"
+                if flat_key is not None:
+                    if type(item.get(flat_key)) is not str:
+                        return f"{name}[{_position(items, item)}] lacks a string {flat_key}"
+                elif nested_key is not None:
+                    if type(_dig(item, nested_key)) is not str:
+                        return f"{name}[{_position(items, item)}] lacks a string {key}"
+                elif object_key and type(item.get(key)) is not dict:
+                    return f"{name}[{_position(items, item)}] lacks {key_kind} {key}"
                 for p, v in item.items():
                     t = simple.get(p)
                     if type(v) is t:
-                        if t is int and not -_BIG < v < _BIG:
-                            return f"{name}[{i}].{p} is not a JSON value: {describe(v)}"
                         continue
                     if t is not None:
-                        return _wrong(f"{name}[{i}].{p}", fields[p], v)
+                        return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
                     if p in dates:
                         if type(v) is str:
                             when = memo_get(v, MEMO_MISS)
                             if when is not None and (when != MEMO_MISS or instant(v) is not None):
                                 continue
-                        return _wrong(f"{name}[{i}].{p}", Kind.DATETIME, v)
+                        return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
+                    if p in enums:  # an integer, of a size JSON can carry
+                        if type(v) is int and -_BIG < v < _BIG:
+                            continue
+                        if v is not None or p not in nullable:
+                            return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.ENUM, v)
+                    if type(p) is not str:
+                        return f"{name}[{_position(items, item)}] has a key that is not a string: {describe(p)}"
                     if v is None:
                         if p in fields and p not in nullable:
-                            return _wrong(f"{name}[{i}].{p}", fields[p], v)
+                            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
                         self.nulls = True
                         continue
                     ok = other.get(p)
                     if ok is not None:
-                        reason = _kind_problem(f"{name}[{i}].{p}", fields[p], v, ok, _ITEM_VALUE)
-                        if reason is not None:
-                            return reason
-                        continue
-                    tv = type(v)
-                    if tv is str or tv is bool:
-                        continue
-                    if type(p) is not str:
-                        return f"{name}[{i}] has a key that is not a string: {describe(p)}"
-                    reason = json_value_problem(v, _ITEM_VALUE, f"{name}[{i}].{p}")
-                    if reason is not None:
-                        return reason
+                        if not ok(v):
+                            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
+                        if type(v) is not dict or json_value_problem(v, _ITEM_VALUE) is None:
+                            continue
+                    else:
+                        tv = type(v)
+                        if tv is str or tv is bool or json_value_problem(v, _ITEM_VALUE) is None:
+                            continue
+                    # Only now, on the way out, is the reason spelled out with the item's position.
+                    return json_value_problem(v, _ITEM_VALUE, f"{name}[{_position(items, item)}].{p}")
             return None
 
         return check
+
+
+def _position(items: list[Any], item: Any) -> int:
+    """The index of ``item`` in ``items``, by identity (for a reason string: `list.index` compares by value, which
+    for deep values costs a walk, and needs none here)."""
+    return next(i for i, x in enumerate(items) if x is item)
 
 
 def _dig(item: dict[str, Any], path: list[str]) -> Any:
@@ -353,7 +367,7 @@ def key_getter(collection: Collection) -> Callable[[dict[str, Any]], str]:
 def lookup_key(collection: Collection) -> Callable[[Any], str]:
     """How a caller's key becomes the store's: folded (R16), canonical text for an object (R17), else as given."""
     if collection.object_key:
-        return lambda k: canonical_key(k) if type(k) is dict else k
+        return lambda k: canonical_key(thaw(k)) if isinstance(k, Mapping) else k
     if collection.case_insensitive:
         return lambda k: k.casefold() if type(k) is str else k
     return lambda k: k

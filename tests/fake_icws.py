@@ -10,6 +10,11 @@ so that what they send and parse is what a server would see. The fake knows only
 - the same URL with ``Accept: text/event-stream``: every remaining batch as one ``data: <json array>`` event,
   after a ``:ping`` comment, then the stream ends.
 
+- ``POST /icws/connection`` (log in): with the right ``userID`` and ``password``, 201 with the session id and a
+  CSRF token in the body and in headers, and a session cookie (``Set-Cookie``); otherwise 400. With
+  ``require_auth=True`` the messaging endpoints also want that cookie and the ``ININ-ICWS-CSRF-Token`` header,
+  and answer 401 without them, as ICWS does.
+
 A wrong session id answers 401, as ICWS does for a missing or expired session. The server binds 127.0.0.1 on
 an ephemeral port and is always stopped by its context manager.
 """
@@ -21,20 +26,34 @@ import json
 import re
 import threading
 from collections.abc import Sequence
+from http.cookies import SimpleCookie
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from types import TracebackType
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
 __all__ = [
+    "CONNECTION_TYPE",
+    "CSRF_TOKEN",
+    "PASSWORD",
     "RECORDED_BATCHES",
     "RECORDED_SUBSCRIPTIONS",
+    "SESSION_COOKIE",
     "SESSION_ID",
+    "USER_ID",
     "FakeIcws",
     "Request",
 ]
 
 SESSION_ID = "1234567"
+#: The one user the fake knows, and the secrets of a login: none of them may ever reach a recorded log.
+USER_ID = "agent1"
+PASSWORD = "fake-Pa55word-7c1d"
+CSRF_TOKEN = "fake-csrf-token-9e2b41"
+SESSION_COOKIE = "fake-session-cookie-5a8f03"
+CONNECTION_TYPE = "urn:inin.com:connection:icAuthConnectionRequestSettings"
+AUTH_FAILED = {"errorId": "error.request.connection.authenticationFailure",
+               "message": "The authentication process failed."}
 
 HISTORY = "urn:inin.com:interactions:historyMessage"
 ASSISTANCE = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
@@ -113,6 +132,43 @@ class _Handler(BaseHTTPRequestHandler):
     def do_PUT(self) -> None:
         self._subscription("PUT")
 
+    def do_POST(self) -> None:
+        fake = self.server.fake
+        length = int(self.headers.get("Content-Length") or 0)
+        raw = self.rfile.read(length) if length else b""
+        body = json.loads(raw) if raw.strip() else None
+        path = urlsplit(self.path).path
+        fake._record(Request("POST", path, body, self.headers.get("Accept", "")))
+        if path != "/icws/connection":
+            return self._json(404, {"message": f"no such resource: {path}"})
+        if (not isinstance(body, dict) or body.get("userID") != fake.user_id
+                or body.get("password") != fake.password):
+            return self._json(400, AUTH_FAILED)
+        data = json.dumps({
+            "sessionId": fake.session_id, "csrfToken": fake.csrf_token, "alternateHostList": [],
+            "userID": fake.user_id, "userDisplayName": "Agent One", "icServer": "fake-icws",
+        }).encode()
+        self.send_response(201)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.send_header("ININ-ICWS-CSRF-Token", fake.csrf_token)
+        self.send_header("ININ-ICWS-Session-ID", fake.session_id)
+        self.send_header("Location", f"/icws/{fake.session_id}/connection")
+        self.send_header("Set-Cookie", f"icws_{fake.session_id}={fake.cookie}; Path=/icws/{fake.session_id}; HttpOnly")
+        self.end_headers()
+        self.wfile.write(data)
+        return None
+
+    def _authorized(self) -> bool:
+        """With ``require_auth``: the session cookie and the CSRF header of the login must both be sent."""
+        fake = self.server.fake
+        if not fake.require_auth:
+            return True
+        cookies = SimpleCookie(self.headers.get("Cookie", ""))
+        morsel = cookies.get(f"icws_{fake.session_id}")
+        return (self.headers.get("ININ-ICWS-CSRF-Token") == fake.csrf_token
+                and morsel is not None and morsel.value == fake.cookie)
+
     def do_DELETE(self) -> None:
         self._subscription("DELETE")
 
@@ -124,7 +180,7 @@ class _Handler(BaseHTTPRequestHandler):
         m = _MESSAGES.match(path)
         if m is None:
             return self._json(404, {"message": f"no such resource: {path}"})
-        if m.group(1) != fake.session_id:
+        if m.group(1) != fake.session_id or not self._authorized():
             return self._json(401, INVALID_SESSION)
         if "text/event-stream" in accept:
             return self._events()
@@ -145,7 +201,7 @@ class _Handler(BaseHTTPRequestHandler):
         m = _SUBSCRIPTION.match(path)
         if m is None:
             return self._json(404, {"message": f"no such resource: {path}"})
-        if m.group(1) != fake.session_id:
+        if m.group(1) != fake.session_id or not self._authorized():
             return self._json(401, INVALID_SESSION)
         outcome = fake.outcomes.get((method, unquote(m.group(2))))
         if outcome is None:
@@ -183,6 +239,8 @@ class FakeIcws:
     ``batches`` are served in order, each exactly once, whichever transport asks. ``outcomes`` maps
     ``(method, subscription path)`` to the ``(status, JSON body)`` to answer instead of 204. ``end_session``
     makes a messages GET answer 401 once the batches are used up (polling only; an event stream just ends).
+    ``user_id`` and ``password`` are what a login must send; ``require_auth`` makes the messaging endpoints want the
+    login's cookie and CSRF token (``csrf_token``, ``cookie``) too.
     """
 
     def __init__(
@@ -192,7 +250,14 @@ class FakeIcws:
         session_id: str = SESSION_ID,
         outcomes: dict[tuple[str, str], tuple[int, Any]] | None = None,
         end_session: bool = False,
+        user_id: str = USER_ID,
+        password: str = PASSWORD,
+        csrf_token: str = CSRF_TOKEN,
+        cookie: str = SESSION_COOKIE,
+        require_auth: bool = False,
     ) -> None:
+        self.user_id, self.password = user_id, password
+        self.csrf_token, self.cookie, self.require_auth = csrf_token, cookie, require_auth
         self.session_id = session_id
         self.outcomes = dict(outcomes or {})
         self.end_session = end_session

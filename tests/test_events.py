@@ -190,12 +190,11 @@ def test_session_changed_and_subscription_changed_from_record_response() -> None
 def test_anomaly_event() -> None:
     cache = StateCache()
     changes = cache.apply(astate(3))
-    assert kinds(changes) == [
-        "SubscriptionChanged",
-        "SubscriptionChanged",
-        "Anomaly",
-    ]  # seen, changed, anomaly
-    anomaly = changes[2]
+    assert kinds(changes) == ["SubscriptionChanged", "Anomaly"]  # seen and changed by one input: one event
+    seen = changes[0]
+    assert isinstance(seen, SubscriptionChanged) and seen.before is None
+    assert seen.after.state is SubscriptionState.FAULTED
+    anomaly = changes[1]
     assert isinstance(anomaly, Anomaly)
     assert anomaly.transition.after is SubscriptionState.FAULTED and not anomaly.transition.allowed
 
@@ -313,10 +312,9 @@ def test_changes_is_lazy() -> None:
     cache = opened(HISTORY_PATH)
     changes = cache.apply(hist(item("1", T0), item("2", T1)))
     assert isinstance(changes, Changes)
-    assert len(changes) == 2
-    assert changes._events is None  # counting builds nothing
+    assert changes._events is None  # applying builds no event
+    assert len(changes) == 2  # counting builds them: a merge that changes nothing is no event
     first = changes[0]
-    assert changes._events is not None
     assert changes[0] is first  # built once
     assert changes[-1] == ev(
         ItemAdded,
@@ -373,3 +371,15 @@ def test_old_value_survives_later_changes() -> None:
 def test_events_are_keyword_only() -> None:
     with pytest.raises(TypeError):
         CacheCleared("p")  # type: ignore[call-arg]
+
+
+def test_a_delta_that_changes_nothing_is_no_event() -> None:
+    cache = opened(HISTORY_PATH)
+    cache.apply(hist(item("1", T0), delta=False))
+    assert list(cache.apply(hist(item("1", T0)))) == []
+    assert not cache.apply(hist(item("1", T0)))
+    cache.apply(hist({**item("1", T0), "x": 1}))
+    (changed,) = cache.apply(hist({**item("1", T0), "x": True}))  # True is not 1: a change
+    assert isinstance(changed, ItemChanged)
+    other = {"__type": "urn:x:g", "isDelta": True, "a": 1}
+    assert len(cache.apply(other)) == 1 and len(cache.apply(other)) == 0

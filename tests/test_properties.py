@@ -9,6 +9,7 @@ algebra. A law that held only for hand-picked examples would be a weak test; the
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 import pytest
@@ -35,6 +36,8 @@ def path_of(msg: Message) -> str:
         return "status/user-statuses"
     if t == gen.STATUS_MESSAGES:
         return "status/status-messages"
+    if t == gen.STATISTICS:
+        return gen.STATISTICS_PATH
     assert t == gen.DETAILS
     return "interactions/agent-assistance/" + str(msg["assistanceId"])
 
@@ -43,6 +46,8 @@ def type_view(cache: StateCache, msg: Message) -> Any:
     """The cache of ``msg``'s type on ``msg``'s subscription (R2: each message type has its own)."""
     snap = cache.snapshot()
     t = msg["__type"]
+    if t == gen.STATISTICS:
+        return snap["subscriptionData"].get(gen.STATISTICS_PATH)
     if t not in gen.KNOWN_TYPES:
         sid = msg.get("subscriptionId")
         return snap["other"].get(t if sid is None else f"{t}|{sid}")
@@ -96,8 +101,9 @@ def delta_of(type_: str, route: dict[str, str]) -> st.SearchStrategy[Message]:
         gen.ASSIST_LIST: gen.assistance_list_messages(True),
         gen.QUEUE: gen.queue_contents_messages(route.get("subscriptionId", "q1"), True),
         gen.USER_STATUS: gen.user_status_messages(True),
-        gen.STATUS_MESSAGES: gen.status_messages_messages(True),
+        gen.STATUS_MESSAGES: st.one_of(gen.status_messages_messages(True), gen.case_status_messages(True)),
         gen.DETAILS: gen.details_messages(route.get("assistanceId", "a1"), True),
+        gen.STATISTICS: gen.statistics_messages(True),
     }
     if type_ in by_type:
         return by_type[type_]
@@ -105,7 +111,7 @@ def delta_of(type_: str, route: dict[str, str]) -> st.SearchStrategy[Message]:
 
 
 DATA_TYPES = (gen.HISTORY, gen.ASSIST_LIST, gen.QUEUE, gen.USER_STATUS, gen.STATUS_MESSAGES, gen.DETAILS,
-              "urn:inin.com:directories:directoryMessage")
+              gen.STATISTICS, "urn:inin.com:directories:directoryMessage")
 
 
 def _route(t: str) -> dict[str, str]:
@@ -113,7 +119,7 @@ def _route(t: str) -> dict[str, str]:
         return {"subscriptionId": "q1"}
     if t == gen.DETAILS:
         return {"assistanceId": "a1"}
-    if t not in gen.KNOWN_TYPES:
+    if t not in gen.KNOWN_TYPES and t != gen.STATISTICS:
         return {"subscriptionId": "d1"}
     return {}
 
@@ -416,3 +422,203 @@ def test_full_message_after_deltas_equals_full_alone(msgs: tuple[Message, ...], 
     alone = StateCache()
     alone.apply(last)
     assert type_view(cache, last) == type_view(alone, last)
+
+
+# -- R16 / R17: case-insensitive and object keys -----------------------------------------------------------------
+STATUS_PATH = "status/status-messages"
+
+
+def thaw(value: Any) -> Any:
+    """A plain copy of what the cache hands out (read-only mappings and sequences become dicts and lists)."""
+    if isinstance(value, Mapping):
+        return {k: thaw(v) for k, v in value.items()}
+    if isinstance(value, Sequence) and not isinstance(value, str):
+        return [thaw(v) for v in value]
+    return value
+
+
+def as_json(value: Any) -> str:
+    """A value's JSON text, so that ``2`` and ``2.0`` (or ``1`` and ``true``) do not compare equal."""
+    return json.dumps(value, sort_keys=True)
+
+
+def statistics_model(model: dict[str, Message], msg: Message) -> dict[str, Message]:
+    """R13 with R17 written out: a full message empties the collection; then each item is merged (R3) into the one
+    whose key has the same canonical text, whatever the order of its properties."""
+    out = dict(model) if msg["isDelta"] else {}
+    for item in msg["statisticValueChanges"]:
+        k = gen.canonical_text(item["statisticKey"])
+        out[k] = overlay(out.get(k), item)
+    return out
+
+
+def status_model(model: dict[str, Message], msg: Message) -> dict[str, Message]:
+    """R12 with R16 written out: added replaces, changed merges, removed removes, each acting on the casefolded id,
+    so an item keeps the spelling of its latest change."""
+    out = dict(model) if msg["isDelta"] else {}
+    for item in msg.get("statusMessagesAdded", []):
+        out[item["statusId"].casefold()] = overlay(None, item)
+    for item in msg.get("statusMessagesChanged", []):
+        k = item["statusId"].casefold()
+        out[k] = overlay(out.get(k), item)
+    for k in msg.get("statusMessagesRemoved", []):
+        out.pop(k.casefold(), None)
+    return out
+
+
+def listed(cache: StateCache, path: str, part: str) -> str:
+    data = cache.snapshot()["subscriptionData"].get(path)
+    return as_json(None if data is None else data[part])
+
+
+@given(msgs=st.lists(gen.statistics_messages(), min_size=1, max_size=5))
+def test_merge_law_object_keyed_upsert_list(msgs: list[Message]) -> None:
+    """R17: items are merged per canonical key text, a delta keeps the values it does not mention, and the snapshot
+    lists them sorted by that text."""
+    cache = StateCache()
+    model: dict[str, Message] = {}
+    for m in msgs:
+        cache.apply(m)
+        model = statistics_model(model, m)
+        assert listed(cache, gen.STATISTICS_PATH, "statisticValueChanges") == as_json(
+            [model[k] for k in sorted(model)])
+    assert not cache.rejected
+    store = cache.keyed(gen.STATISTICS_PATH, "statisticValueChanges")
+    assert store is not None and list(store) == sorted(model)
+
+
+@given(msgs=st.lists(gen.case_status_messages(), min_size=1, max_size=5))
+def test_merge_law_case_insensitive_collection(msgs: list[Message]) -> None:
+    """R16: casefold-equal spellings act on one item, which keeps the spelling of its latest change; the snapshot
+    lists items by folded id."""
+    cache = StateCache()
+    model: dict[str, Message] = {}
+    for m in msgs:
+        cache.apply(m)
+        model = status_model(model, m)
+        assert listed(cache, STATUS_PATH, "statusMessages") == as_json([model[k] for k in sorted(model)])
+    assert not cache.rejected
+    for family in gen.STATUS_ID_FAMILIES:  # any spelling finds the item, as the catalogue spells it
+        for spelling in family:
+            got = cache.status_message(spelling)
+            expected = model.get(spelling.casefold())
+            assert (got is None) == (expected is None)
+            assert got is None or expected is None or got.status_id == expected["statusId"]
+
+
+@pytest.mark.parametrize("kind", ["statistics", "status ids in case variants"])
+@given(data=st.data())
+def test_coalescing_law_for_object_and_folded_keys(kind: str, data: st.DataObject) -> None:
+    """R10 over R16 and R17: two deltas coalesced into one leave the same cache, whether their keys are spelled
+    alike or only fold alike, and whatever order an object key's properties come in."""
+    messages = gen.statistics_messages if kind == "statistics" else gen.case_status_messages
+    full, d1, d2 = data.draw(messages(False)), data.draw(messages(True)), data.draw(messages(True))
+    if data.draw(st.booleans()):
+        d2 = data.draw(gen.permuted(d2))
+    apart, together = StateCache(), StateCache()
+    if data.draw(st.booleans()):
+        apart.apply(full)
+        together.apply(full)
+    apart.apply(d1)
+    apart.apply(d2)
+    together.apply(coalesce(d1, d2))
+    assert not apart.rejected and not together.rejected
+    assert without(apart, "stats") == without(together, "stats")
+
+
+@given(prior=st.lists(st.one_of(gen.statistics_messages(), gen.case_status_messages()), max_size=4),
+       full=st.one_of(gen.statistics_messages(False), gen.case_status_messages(False)))
+def test_full_replace_is_idempotent_for_object_and_folded_keys(prior: list[Message], full: Message) -> None:
+    """R2: a full message makes its type's cache exactly what it carries, once or twice, whatever was there
+    (an object key twice in one full message merges, R13; an id twice in one added list, the later wins)."""
+    once, twice, alone = StateCache(), StateCache(), StateCache()
+    for m in prior:
+        once.apply(m)
+        twice.apply(m)
+    once.apply(full)
+    twice.apply(full)
+    twice.apply(full)
+    alone.apply(full)
+    assert without(once, "stats", "rejected") == without(twice, "stats", "rejected")
+    assert as_json(type_view(once, full)) == as_json(type_view(alone, full))
+
+
+@given(msgs=st.lists(gen.statistics_messages(), min_size=1, max_size=4), data=st.data())
+def test_object_keys_are_the_same_key_in_any_property_order(msgs: list[Message], data: st.DataObject) -> None:
+    """R17: a key's identity is its canonical text, so the same messages with the properties of every object (keys
+    included, at every level) in another order give byte-identical snapshots, and a key spelled in any order finds,
+    and merges into, the item of that key."""
+    shuffled = [data.draw(gen.permuted(m)) for m in msgs]
+    a, b = StateCache(), StateCache()
+    for m, p in zip(msgs, shuffled, strict=True):
+        a.apply(m)
+        b.apply(p)
+    assert a.snapshot_json() == b.snapshot_json()
+    store = a.keyed(gen.STATISTICS_PATH, "statisticValueChanges")
+    assert store is not None
+    keys = [json.loads(k) for k in store]
+    for key in keys:
+        other_order = data.draw(gen.permuted(key))
+        assert other_order in store
+        assert as_json(thaw(store[other_order])) == as_json(thaw(store[gen.canonical_text(key)]))
+        value = {"__type": "urn:inin.com:statistics:statisticIntValue", "value": 42, "statisticValueType": 0}
+        a.apply({"__type": gen.STATISTICS, "isDelta": True,
+                 "statisticValueChanges": [{"statisticKey": other_order, "statisticValue": value}]})
+        assert len(store) == len(keys)
+        assert as_json(thaw(store[key])["statisticValue"]) == as_json(value)
+        view = a.statistic_value(other_order)
+        assert view is not None and view.value == 42
+
+
+def test_object_keys_differ_by_their_json_text() -> None:
+    """R17: numbers as decoded: ``2`` and ``2.0``, or ``1`` and ``true``, are different keys; ``{}`` is a key."""
+    keys: list[dict[str, Any]] = [{"x": 2}, {"x": 2.0}, {"x": 1}, {"x": True}, {}, {"x": [1, 2]}, {"x": [2, 1]}]
+    cache = StateCache()
+    cache.apply({"__type": gen.STATISTICS, "isDelta": False,
+                 "statisticValueChanges": [{"statisticKey": k} for k in keys]})
+    store = cache.keyed(gen.STATISTICS_PATH, "statisticValueChanges")
+    assert store is not None and list(store) == sorted(gen.canonical_text(k) for k in keys)
+
+
+@pytest.mark.parametrize("family", [f for f in gen.STATUS_ID_FAMILIES if len(f) > 1])
+def test_case_variants_act_on_one_item_spelled_as_its_latest_change(family: tuple[str, ...]) -> None:
+    """R16: added as one spelling, changed as another, the item is one and takes the changed spelling (R3: a
+    ``null`` clears an unknown property); removed in a third spelling, it is gone; ``İ`` (U+0130) does not fold to
+    ``i``, so those stay apart."""
+    first, second, third = (family * 3)[:3]
+    cache = StateCache()
+    cache.apply({"__type": gen.STATUS_MESSAGES, "isDelta": False,
+                 "statusMessagesAdded": [{"statusId": first, "messageText": "a", "custom": 1}],
+                 "statusMessagesChanged": [{"statusId": "İstanbul", "messageText": "dotted"}]})
+    cache.apply({"__type": gen.STATUS_MESSAGES, "isDelta": True,
+                 "statusMessagesChanged": [{"statusId": second, "messageText": "b", "custom": None}]})
+    assert not cache.rejected
+    snap = cache.snapshot()["subscriptionData"][STATUS_PATH]["statusMessages"]
+    assert {"statusId": second, "messageText": "b"} in snap and len(snap) == 2
+    assert [s["statusId"].casefold() for s in snap] == sorted(s["statusId"].casefold() for s in snap)
+    for spelling in family:
+        view = cache.status_message(spelling)
+        assert view is not None and view.status_id == second and view.message_text == "b"
+    dotted = cache.status_message("İstanbul")
+    assert dotted is not None and dotted.message_text == "dotted"
+    cache.apply({"__type": gen.STATUS_MESSAGES, "isDelta": True, "statusMessagesRemoved": [third]})
+    assert [s["statusId"] for s in cache.snapshot()["subscriptionData"][STATUS_PATH]["statusMessages"]] == [
+        "İstanbul"]
+
+
+@pytest.mark.parametrize("source", ["typed view", "stored item"])
+def test_an_object_key_read_back_from_the_cache_finds_its_item(source: str) -> None:
+    key = {"statisticIdentifier": "inin.workgroup:TotalAgents",
+           "parameterValueItems": [{"parameterTypeId": "ININ.People.WorkgroupStats:Workgroup", "value": "Sales"}]}
+    cache = StateCache()
+    cache.apply({"__type": gen.STATISTICS, "isDelta": False,
+                 "statisticValueChanges": [{"statisticKey": key, "statisticValue": {"value": 4}}]})
+    store = cache.keyed(gen.STATISTICS_PATH, "statisticValueChanges")
+    assert store is not None
+    read_back = (cache.statistic_values()[0].statistic_key if source == "typed view"
+                 else next(iter(store.values()))["statisticKey"])
+    assert read_back == key
+    view = cache.statistic_value(read_back)
+    assert view is not None and view.value == 4
+    assert read_back in store
+    assert as_json(thaw(store[read_back])["statisticValue"]) == as_json({"value": 4})

@@ -371,3 +371,15 @@ def test_assistance_details_events_participants_messages_and_scalars() -> None:
     # a delta that changes no scalar emits no PropertiesChanged
     quiet = _events(cache, {"__type": DETAILS, "isDelta": True, "assistanceId": "a1", "state": 1})
     assert quiet == []
+
+
+def test_queue_and_assistance_queries_take_the_id_or_the_path() -> None:
+    cache = StateCache()
+    cache.apply({"__type": QUEUE, "isDelta": False, "subscriptionId": "q1", "interactionsAdded": []})
+    by_id, by_path = cache.queue("q1"), cache.queue("queues/q1")
+    assert by_id is not None and by_path is not None and by_path.subscription_id == "q1"
+    assert cache.queue("queues/q2") is None
+    details = "urn:inin.com:interactions.assistance:assistanceRequestDetailsMessage"
+    cache.apply({"__type": details, "isDelta": False, "assistanceId": "a1"})
+    got = cache.assistance_request("interactions/agent-assistance/a1")
+    assert got is not None and got.assistance_id == "a1"

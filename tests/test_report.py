@@ -204,6 +204,20 @@ def test_connection_down_inside_a_bare_batch_and_a_message(tmp_path: Path) -> No
     assert 'id="statistic-values" data-count="0"' in render(data)
 
 
+def test_the_same_down_after_a_new_login_is_counted_again(tmp_path: Path) -> None:
+    """The second Down repeats the cached message word for word, but it ends the session the PUT made live."""
+    down = {"__type": CONNECTION, "isDelta": False, "previousConnectionState": 1, "newConnectionState": 2,
+            "reason": "Switchover", "shouldReconnect": True}
+    put = {"method": "PUT", "path": "/icws/s2/messaging/subscriptions/statistics/statistic-values", "status": 200,
+           "at": "2026-03-10T09:00:00Z"}
+    log = tmp_path / "again.jsonl"
+    log.write_text("\n".join(json.dumps(x) for x in (down, put, down)) + "\n", encoding="utf-8")
+    data = collect(log)
+    assert [(d.line, d.at, d.reason, d.should_reconnect, d.ended_session) for d in data.connection_down] == [
+        (1, None, "Switchover", True, True), (3, "2026-03-10T09:00:00Z", "Switchover", True, True)]
+    assert data.counts["connection-down"] == 2
+
+
 def test_long_log_is_bucketed(tmp_path: Path) -> None:
     """A log far longer than MAX_BUCKETS gives at most MAX_BUCKETS columns, and one faulted input shows."""
     log = tmp_path / "long.jsonl"
