@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks.results import Result
-from icws_state._batch import SequentialExecutor, run_batch
+from icws_state import SequentialExecutor, run_batch
 
 __all__ = ["results", "run"]
 

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from . import batch, history, memory, report, throughput
+from . import batch, history, memory, recording, report, soak, throughput
 from .results import Result
 from .streams import Blob, configuration_stream, history_stream, queue_stream, statistic_stream
 
@@ -32,13 +32,17 @@ class Config:
     ops_k: int
     item_memory_n: int
     bounded: tuple[int, int] | None
+    soak_n: int
+    scrub_sizes: tuple[int, int]
 
 
 FULL = Config(stream_n=50_000, repeats=5, replay_n=50_000, sizes=(1_000, 10_000, 100_000, 1_000_000),
               op_sizes=(10_000, 1_000_000), size_stream_n=20_000, ops_k=2_000, item_memory_n=1_000_000,
-              bounded=(100_000, 1_000_000))
+              bounded=(100_000, 1_000_000), soak_n=10_000_000,
+              scrub_sizes=(100_000, 1_000_000))
 SMOKE = Config(stream_n=2_000, repeats=2, replay_n=2_000, sizes=(1_000, 5_000), op_sizes=(1_000, 5_000),
-               size_stream_n=1_000, ops_k=100, item_memory_n=5_000, bounded=None)
+               size_stream_n=1_000, ops_k=100, item_memory_n=5_000, bounded=None, soak_n=20_000,
+               scrub_sizes=(200, 2_000))
 
 
 @contextmanager
@@ -74,6 +78,12 @@ def run(config: Config) -> tuple[list[Result], list[history.SizePoint]]:
         results += memory.item_memory(config.item_memory_n)
     with _step("batch replay: sequential, then process pools of 1 and 2 workers"):
         results += batch.results(smoke=config is SMOKE)
+    with _step(f"recording {config.stream_n:,} messages x {config.repeats}"):
+        results += recording.record_section(config.stream_n, config.repeats)
+    with _step(f"scrub at {config.scrub_sizes[0]:,} and {config.scrub_sizes[1]:,} messages", own_lines=True):
+        results += recording.scrub_section(config.scrub_sizes, echo=config is not SMOKE)
+    with _step(f"soak: one cache fed {config.soak_n:,} inputs", own_lines=True):
+        results += soak.soak(config.soak_n, echo=config is not SMOKE)
     if config.bounded is not None:
         small, large = config.bounded
         with _step(f"bounded replay at {small:,} and {large:,} messages", own_lines=True):

@@ -88,7 +88,7 @@ def cli_help(command: str | None) -> str:
     old = os.environ.get("COLUMNS")
     os.environ["COLUMNS"] = "100"  # argparse wraps to the terminal; pages should not depend on the builder's
     try:
-        parser = _cli._parser()
+        parser = _cli.build_parser()
         subparsers = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
         choices: dict[str, argparse.ArgumentParser] = subparsers[0].choices if subparsers else {}
         if command not in choices:

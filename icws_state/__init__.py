@@ -5,7 +5,6 @@ requests; read back history, assistance requests, queue contents, user statuses,
 the change events each input caused.
 """
 
-from ._batch import BatchRow, SequentialExecutor, run_batch
 from ._cache import NOT_ACTIVE, RejectedInput, StateCache, Stats
 from ._coalesce import coalesce
 from ._config_queries import ConfigurationQueries
@@ -49,13 +48,13 @@ from ._logs import InputKind, LogInput, read_log, read_stream
 from ._queries import CacheQueries, QueueContents
 from ._readonly import ReadOnlyDict, ReadOnlyList
 from ._replay import feed, replay
-from ._report import render_report
 from ._rows import default_schema
 from ._schema import AppendList, Collection, GenericType, IdSet, Kind, Row, Schema
 from ._snapshot import FORMAT as SNAPSHOT_FORMAT
 from ._snapshot import dumps as dump_snapshot
 from ._stores import GenericStore, IdSetView, KeyedStore
 from ._subscriptions import SessionEnd, Subscription, Transition, state_diagram
+from ._tools import BatchRow, SequentialExecutor, render_report, run_batch
 from ._views import (
     AssistanceMessage,
     AssistanceParticipant,

@@ -263,6 +263,7 @@ class StateCache(CacheQueries):
 
     @property
     def stats(self) -> Stats:
+        """Counts of the inputs read as messages: ``messages == applied + rejected``. O(1)."""
         n = self._applied + self._rejected_count
         return Stats(messages=n, applied=self._applied, rejected=self._rejected_count)
 

@@ -46,24 +46,32 @@ class SubscriptionState(_Named):
 
 
 class InteractionDirection(_Named):
+    """Direction of an interaction in history (``direction``)."""
+
     NONE = 0
     INCOMING = 1
     OUTGOING = 2
 
 
 class InteractionHistoryStatus(_Named):
+    """How a history interaction ended (``interactionHistoryStatus``)."""
+
     NONE = 0
     CONNECTED = 1
     FORWARDED = 2
 
 
 class AssistanceRequestState(_Named):
+    """State of an agent-assistance request (``state`` of its details)."""
+
     NONE = 0
     ACCEPTED = 1
     COMPLETED = 2
 
 
 class ParticipantAction(_Named):
+    """What a participant of an assistance request did (``action``)."""
+
     NONE = 0
     INITIATED = 1
     IGNORED = 2

@@ -1,7 +1,8 @@
 """Writing the files the tools produce (snapshots, reports, batch outputs), and naming files in messages.
 
-Section 5 of the spec: a file is written to a new file in the same directory and renamed over its destination only
-when complete, so a run that fails (an encoding error, a full disk, a kill) leaves an earlier file as it was. The
+Section 5 of the spec: a file is written (`write_atomic` for bytes at hand, `atomic_stream` for a file written piece
+by piece, such as a scrubbed log) to a new file in the same directory and renamed over its destination only when
+complete, so a run that fails (an encoding error, a full disk, a kill) leaves an earlier file as it was. The
 temporary name is random and created with ``O_EXCL`` (and ``O_NOFOLLOW``), so a symbolic link planted there is
 never written through; the kernel applies the umask to the mode asked for, so the new file gets the mode a plain
 ``open`` would give it. The rename replaces the destination path itself: a symbolic link there (to a regular file,
@@ -19,8 +20,10 @@ import re
 import secrets
 import stat
 import sys
+from collections.abc import Iterator
+from typing import IO
 
-__all__ = ["escape_surrogates", "name_problem", "shown", "write_atomic"]
+__all__ = ["atomic_stream", "escape_surrogates", "name_problem", "shown", "write_atomic"]
 
 _CREATE = (
     os.O_WRONLY | os.O_CREAT | os.O_EXCL
@@ -61,26 +64,35 @@ def name_problem(path: str | os.PathLike[str]) -> str | None:
     return None
 
 
-def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
-    """Write ``data`` to ``path`` as a whole or not at all (the module docstring says how). OSError on failure."""
+@contextlib.contextmanager
+def atomic_stream(path: str | os.PathLike[str]) -> Iterator[IO[bytes]]:
+    """A file to write into, piece by piece, that replaces ``path`` only once the ``with`` block completes (the
+    module docstring says how); if the block raises, the temporary file is removed and ``path`` is left as it was.
+    A destination that is not a regular file is opened and written directly. OSError on failure."""
     target = os.fspath(path)
     problem = name_problem(target)
     if problem is not None:
         raise OSError(errno.EINVAL, problem, target)
     if _resolves_to_special(target):
         with open(target, "wb") as f:
-            f.write(data)
+            yield f
         return
     directory = os.path.dirname(target) or os.curdir
     fd, temporary = _create_temporary(directory, os.path.basename(target))
     try:
         with open(fd, "wb") as f:
-            f.write(data)
+            yield f
         os.replace(temporary, target)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temporary)
         raise
+
+
+def write_atomic(path: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``path`` as a whole or not at all (`atomic_stream`). OSError on failure."""
+    with atomic_stream(path) as f:
+        f.write(data)
 
 
 def _resolves_to_special(target: str) -> bool:

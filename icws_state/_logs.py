@@ -31,6 +31,8 @@ __all__ = ["InputKind", "LogInput", "decode_json", "har_entries", "read_log", "r
 
 
 class InputKind(enum.Enum):
+    """What one input of a log is, and so which entry point of the cache takes it."""
+
     #: A message object (it has ``__type``), or any value that is no other kind (rejected by R8).
     MESSAGE = "message"
     #: A JSON array: one polling response.

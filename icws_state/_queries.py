@@ -72,6 +72,7 @@ class QueueContents:
 
     @property
     def path(self) -> str:
+        """The queue's subscription path (``queues/<subscriptionId>``)."""
         return self._path
 
     @property
@@ -92,6 +93,7 @@ class QueueContents:
         return _NO_PROPERTIES if got is None else got[1]
 
     def interaction(self, interaction_id: str) -> QueueInteraction | None:
+        """One interaction as a typed view, or None when the queue does not hold it. O(1)."""
         raw = self.interactions.get(interaction_id)
         return None if raw is None else to_view(raw, QueueInteraction)
 

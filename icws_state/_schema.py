@@ -115,6 +115,7 @@ class Collection:
 
     @property
     def maps(self) -> tuple[str, ...]:
+        """The item properties typed `Kind.MAP` (they merge one level down, R12)."""
         return tuple(p for p, k in self.item.items() if k is Kind.MAP)
 
 
@@ -128,6 +129,7 @@ class IdSet:
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The message properties that feed this id set."""
         return (self.added, self.removed)
 
 
@@ -142,6 +144,7 @@ class AppendList:
 
     @property
     def sources(self) -> tuple[str, ...]:
+        """The message property that feeds this list."""
         return (self.source,)
 
 
@@ -172,13 +175,16 @@ class Row:
 
     @property
     def parts(self) -> tuple[Collection | IdSet | AppendList, ...]:
+        """Collections, id sets and append lists, in that order (the order of a path's stores)."""
         return (*self.collections, *self.id_sets, *self.appends)
 
     @property
     def keeps_properties(self) -> bool:
+        """Whether the row caches scalar properties (R15): not a state row, not a seeded top-level one."""
         return not self.state and self.exported_as is None
 
     def path_for(self, route_value: str | None) -> str:
+        """The subscription path of a message whose routing property is ``route_value`` (R11)."""
         if self.route is None:
             return self.path
         return self.path.replace("{" + self.route + "}", route_value or "")
@@ -272,6 +278,7 @@ class Schema:
     generic: Mapping[str, GenericType] = attrs.field(factory=dict, converter=_generic_types)
 
     def row(self, message_type: str) -> Row | None:
+        """The row of ``message_type``, or None for a type the table does not describe (R1)."""
         return self.rows.get(message_type)
 
     def __iter__(self) -> Iterator[Row]:

@@ -156,9 +156,11 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
 
     @staticmethod
     def key(message_type: str, subscription_id: str | None = None) -> str:
+        """The store's key of a message type (R1): ``__type``, or ``__type|subscriptionId``."""
         return message_type if subscription_id is None else f"{message_type}|{subscription_id}"
 
     def entry(self, message_type: str, subscription_id: str | None = None) -> Mapping[str, Any] | None:
+        """The merged entry of a type (and subscription id), read-only; None when none has arrived. O(1)."""
         e = self._entries.get(self.key(message_type, subscription_id))
         return None if e is None else read_only_item(e)
 
@@ -179,6 +181,7 @@ class GenericStore(Mapping[str, Mapping[str, Any]]):
         self, message_type: str = "urn:inin.com:messaging:subscriptionStateMessage",
         subscription_id: str | None = None,
     ) -> Mapping[str, Any] | None:
+        """The ``error`` of a subscription-state message kept here (read-only), or None."""
         e = self._entries.get(self.key(message_type, subscription_id))
         err = None if e is None else e.get("error")
         return read_only_item(err) if isinstance(err, dict) else None

@@ -147,6 +147,7 @@ class UserPresence:
 
     @property
     def status_id(self) -> str | None:
+        """The user's ``statusId`` as the server sent it (any case, R16)."""
         return self.status.status_id
 
     @property
@@ -156,6 +157,7 @@ class UserPresence:
 
     @property
     def icon_uri(self) -> str | None:
+        """The catalogue's icon for the status; None when the catalogue does not hold it."""
         return None if self.message is None else self.message.icon_uri
 
 

@@ -14,8 +14,8 @@ from typing import Any
 import pytest
 
 from icws_state import Anomaly, StateCache, replay
-from icws_state._batch import BatchRow, expand_logs, output_names, run_batch
 from icws_state._cli import main
+from icws_state._tools.batch import BatchRow, expand_logs, output_names, run_batch
 
 HISTORY = "urn:inin.com:interactions:historyMessage"
 ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"

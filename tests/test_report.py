@@ -14,8 +14,9 @@ import pytest
 
 from icws_state import replay
 from icws_state._cli import main
-from icws_state._report import MAX_BUCKETS, _edges, collect, render, render_report
 from icws_state._summary import statistic_rows
+from icws_state._tools.report_data import MAX_BUCKETS, collect
+from icws_state._tools.report_html import _edges, render, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
 LIFECYCLE = Path("/work/shared/spec/conformance/03-lifecycle.jsonl")

@@ -437,8 +437,8 @@ def test_command_problems_exit_2(problem: str, tmp_path: Path, capsys: pytest.Ca
 
 
 def test_command_is_listed() -> None:
-    from icws_state._cli import _parser
+    from icws_state._cli import build_parser
 
-    actions = [a for a in _parser()._actions if a.__class__.__name__ == "_SubParsersAction"]
+    actions = [a for a in build_parser()._actions if a.__class__.__name__ == "_SubParsersAction"]
     assert "scrub" in getattr(actions[0], "choices", {})
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from datetime import UTC, datetime
+from json.encoder import encode_basestring
 from typing import Any
 
 from .._snapshot import json_text
@@ -32,8 +33,18 @@ def value_line(value: Any) -> bytes:
 def exchange_line(record: Mapping[str, Any]) -> bytes:
     """An exchange record as one line: its `EXCHANGE_KEYS` that are present, in that order, then any others."""
     keys = [k for k in EXCHANGE_KEYS if k in record] + sorted(k for k in record if k not in EXCHANGE_KEYS)
-    text = "{" + ", ".join(f"{json_text(k)}: {json_text(record[k])}" for k in keys) + "}"
+    text = "{" + ", ".join(f"{_text(k)}: {_text(record[k])}" for k in keys) + "}"
     return _encode(text) + b"\n"
+
+
+def _text(value: Any) -> str:
+    """`json_text`, without its machinery for the strings and small integers most of a record is."""
+    t = type(value)
+    if t is str:
+        return encode_basestring(value)
+    if t is int and -(10**18) < value < 10**18:
+        return int.__repr__(value)
+    return json_text(value)
 
 
 def format_at(when: datetime | str | None = None) -> str:

@@ -19,26 +19,24 @@ entries become exchange records. On the way:
 Ids, times and structure are kept, so the scrubbed log gives the same stats, the same rejected lines and the same
 subscription states, and a snapshot equal to the original's with each replaced value in its pseudonym's place.
 Logs are read one input at a time (twice: the first pass keeps only user queue names) and written as they are
-read, to a temporary file beside each destination that is renamed over it once complete (`_files.write_atomic`'s
-rules, streamed); a pipe, which can be read only once, is first copied to a temporary file.
+read, to a temporary file beside each destination that is renamed over it once complete (`_files.atomic_stream`);
+a pipe, which can be read only once, is first copied to a temporary file.
 """
 
 from __future__ import annotations
 
 import contextlib
-import errno
 import os
-import secrets
 import shutil
 import stat
 import tempfile
-from collections.abc import Iterable, Iterator, Sequence
-from typing import IO, Any
+from collections.abc import Iterable, Sequence
+from typing import Any
 from urllib.parse import unquote
 
 import attrs
 
-from .._files import name_problem, shown
+from .._files import atomic_stream
 from .._logs import InputKind, LogInput, read_log
 from .._paths import is_messages_path, subscription_path
 from ._lines import EXCHANGE_KEYS, exchange_line, value_line
@@ -289,43 +287,6 @@ def _destinations(logs: Sequence[str], out: str) -> list[str]:
     return dests
 
 
-_CREATE = (os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_CLOEXEC", 0)
-           | getattr(os, "O_BINARY", 0))
-
-
-@contextlib.contextmanager
-def _atomic_stream(path: str) -> Iterator[IO[bytes]]:
-    """A file to stream into that replaces ``path`` only once complete: `write_atomic`'s rules, for a file written
-    piece by piece. The temporary file has a random name beside ``path``, created exclusively (a symbolic link
-    planted there is never followed), and is removed if anything fails; a device or FIFO is written directly."""
-    problem = name_problem(path)
-    if problem is not None:
-        raise OSError(errno.EINVAL, problem, path)
-    try:
-        special = not stat.S_ISREG(os.stat(path).st_mode)
-    except OSError:  # missing, or a dangling link: the rename creates or replaces it
-        special = False
-    if special:
-        with open(path, "wb") as f:
-            yield f
-        return
-    directory = os.path.dirname(path) or os.curdir
-    temporary = os.path.join(directory, f".{os.path.basename(path)[:100]}.{secrets.token_hex(8)}.tmp")
-    try:
-        fd = os.open(temporary, _CREATE, 0o666)
-    except OSError as e:
-        raise OSError(e.errno, f"cannot create a file in directory {shown(directory)}: {e.strerror or e}",
-                      directory) from e
-    try:
-        with open(fd, "wb") as f:
-            yield f
-        os.replace(temporary, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temporary)
-        raise
-
-
 def scrub(logs: PathLike | Sequence[PathLike], out: PathLike, *, key: bytes | str | None = None,
           rules: ScrubRules | None = None, shift_time: int = 0, on_replace: OnReplace | None = None) -> ScrubResult:
     """Scrub ``logs`` (one path or several) and write the results to ``out``.
@@ -351,7 +312,7 @@ def scrub(logs: PathLike | Sequence[PathLike], out: PathLike, *, key: bytes | st
         inputs = 0
         for log, dest in zip(readable, dests, strict=True):
             entries = read_log(log)  # opened now: a log that cannot be read fails before its output is created
-            with _atomic_stream(dest) as f:
+            with atomic_stream(dest) as f:
                 written = 0
                 for entry in entries:
                     inputs += 1

@@ -30,9 +30,9 @@ from typing import Any
 
 import attrs
 
-from ._files import escape_surrogates, shown, write_atomic
-from ._replay import replay
-from ._snapshot import dumps
+from .._files import escape_surrogates, shown, write_atomic
+from .._replay import replay
+from .._snapshot import dumps
 
 __all__ = [
     "SUMMARY_COLUMNS",
@@ -233,6 +233,28 @@ def _json_line(value: Any) -> bytes:
     return json.dumps(value, ensure_ascii=False).encode("utf-8", "backslashreplace")
 
 
+def _row(log: str, name: str, snap: dict[str, Any], *, anomalies: int | None, seconds: float,
+         skipped: bool = False) -> BatchRow:
+    """A log's row, from its snapshot (``name`` is the log's output stem)."""
+    stats = snap["stats"]
+    return BatchRow(
+        log=log,
+        snapshot=name + _SNAPSHOT_SUFFIX,
+        messages=stats["messages"],
+        applied=stats["applied"],
+        rejected=stats["rejected"],
+        anomalies=anomalies,
+        subscriptions=subscription_summary(snap["subscriptions"]),
+        session_ended=bool(snap["sessionEnded"]),
+        seconds=seconds,
+        skipped=skipped,
+    )
+
+
+def _failed(task: _Task, started: float, error: str) -> BatchRow:
+    return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=error)
+
+
 def _replay_one(task: _Task) -> BatchRow:
     """Replay one log into a new cache; write its snapshot (and row) to ``out_dir``; return the row.
 
@@ -242,37 +264,25 @@ def _replay_one(task: _Task) -> BatchRow:
     try:
         cache = replay(task.log)
     except OSError as e:
-        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot read: {e.strerror or e}")
+        return _failed(task, started, f"cannot read: {e.strerror or e}")
     except Exception as e:  # any failure of one log is that log's row, never the end of the batch
-        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
+        return _failed(task, started, f"{type(e).__name__}: {e}")
     try:
         # Each Anomaly event is a transition recorded with allowed=False; counting those afterwards costs
         # nothing per input, where a listener would make the cache build every event (a fifth of replay time).
         anomalies = sum(s.anomaly_count for s in cache.subscriptions.values())
         snap = cache.snapshot()
         data = dumps(snap)
-        seconds = time.perf_counter() - started
-        stats = snap["stats"]
-        row = BatchRow(
-            log=task.log,
-            snapshot=task.name + _SNAPSHOT_SUFFIX,
-            messages=stats["messages"],
-            applied=stats["applied"],
-            rejected=stats["rejected"],
-            anomalies=anomalies,
-            subscriptions=subscription_summary(snap["subscriptions"]),
-            session_ended=snap["sessionEnded"],
-            seconds=seconds,
-        )
+        row = _row(task.log, task.name, snap, anomalies=anomalies, seconds=time.perf_counter() - started)
         base = os.path.join(task.out_dir, task.name)
         # The row first, the snapshot last: a present, fresh snapshot means both are complete.
         write_atomic(base + _ROW_SUFFIX, json.dumps(row.to_json(), sort_keys=True).encode() + b"\n")
         write_atomic(base + _SNAPSHOT_SUFFIX, data)
         return row
     except OSError as e:
-        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"cannot write: {e.strerror or e}")
+        return _failed(task, started, f"cannot write: {e.strerror or e}")
     except Exception as e:
-        return BatchRow(log=task.log, seconds=time.perf_counter() - started, error=f"{type(e).__name__}: {e}")
+        return _failed(task, started, f"{type(e).__name__}: {e}")
 
 
 def _skipped_row(log: str, out_dir: str, name: str) -> BatchRow | None:
@@ -282,30 +292,14 @@ def _skipped_row(log: str, out_dir: str, name: str) -> BatchRow | None:
         if os.stat(base + _SNAPSHOT_SUFFIX).st_mtime_ns <= os.stat(log).st_mtime_ns:
             return None
         with open(base + _SNAPSHOT_SUFFIX, encoding="utf-8") as f:
-            snap = json.load(f)
-        stats = snap["stats"]
-        subs = subscription_summary(snap["subscriptions"])
-        session_ended = bool(snap["sessionEnded"])
+            row = _row(log, name, json.load(f), anomalies=None, seconds=0.0, skipped=True)
     except (OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
         return None  # no usable earlier snapshot: replay the log
-    anomalies = None
     try:
         with open(base + _ROW_SUFFIX, encoding="utf-8") as f:
-            anomalies = json.load(f).get("anomalies")
+            return attrs.evolve(row, anomalies=json.load(f).get("anomalies"))
     except (OSError, ValueError, AttributeError, RecursionError):
-        pass
-    return BatchRow(
-        log=log,
-        snapshot=name + _SNAPSHOT_SUFFIX,
-        messages=stats["messages"],
-        applied=stats["applied"],
-        rejected=stats["rejected"],
-        anomalies=anomalies,
-        subscriptions=subs,
-        session_ended=session_ended,
-        seconds=0.0,
-        skipped=True,
-    )
+        return row  # the earlier row is lost: its anomaly count is unknown
 
 
 def write_summary(rows: Sequence[BatchRow], out_dir: str | os.PathLike[str]) -> None:
@@ -352,34 +346,39 @@ def run_batch(
     os.makedirs(out, exist_ok=True)
     paths = expand_logs(logs, out, on_not_a_log)
     names = output_names(paths)
-    rows: list[BatchRow | None] = [None] * len(paths)
-    todo: list[int] = []
-    for i, (log, name) in enumerate(zip(paths, names, strict=True)):
-        skipped = None if force else _skipped_row(log, out, name)
-        if skipped is not None:
-            rows[i] = skipped
-        else:
-            todo.append(i)
-    total, done = len(paths), len(paths) - len(todo)
+    rows = [None if force else _skipped_row(log, out, name) for log, name in zip(paths, names, strict=True)]
+    tasks = {i: _Task(paths[i], out, names[i]) for i, row in enumerate(rows) if row is None}
+    total, done = len(paths), len(paths) - len(tasks)
     if progress is not None:
         progress(done, total)
-    if todo:
+
+    def finished(i: int, row: BatchRow) -> None:
+        nonlocal done
+        rows[i] = row
+        done += 1
+        if progress is not None:
+            progress(done, total)
+
+    if tasks:
         own = executor is None
         ex = cf.ProcessPoolExecutor(max_workers=jobs or os.cpu_count()) if executor is None else executor
         try:
-            futures = {ex.submit(_replay_one, _Task(paths[i], out, names[i])): i for i in todo}
-            for future in cf.as_completed(futures):
-                i = futures[future]
-                try:
-                    rows[i] = future.result()
-                except Exception as e:  # the worker itself died (a killed process, a lost cluster worker)
-                    rows[i] = BatchRow(log=paths[i], error=f"worker failed: {type(e).__name__}: {e}")
-                done += 1
-                if progress is not None:
-                    progress(done, total)
+            _replay_on(ex, tasks, finished)
         finally:
             if own:
                 ex.shutdown(wait=True, cancel_futures=True)
     result = [r for r in rows if r is not None]
     write_summary(result, out)
     return result
+
+
+def _replay_on(executor: cf.Executor, tasks: dict[int, _Task], finished: Callable[[int, BatchRow], None]) -> None:
+    """Replay each task on ``executor``, in order; ``finished(index, row)`` as each one ends, in any order."""
+    futures = {executor.submit(_replay_one, task): i for i, task in tasks.items()}
+    for future in cf.as_completed(futures):
+        i = futures[future]
+        try:
+            row = future.result()
+        except Exception as e:  # the worker itself died (a killed process, a lost cluster worker)
+            row = BatchRow(log=tasks[i].log, error=f"worker failed: {type(e).__name__}: {e}")
+        finished(i, row)

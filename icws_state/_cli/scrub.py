@@ -4,19 +4,20 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any
 
-from ._cli import EXIT_OK, CommandError, Stream, cannot, check_readable
-from ._files import shown
-from .recording import ScrubRules, ScrubRulesError, read_key_file, scrub
+from .._files import shown
+from ..recording import ScrubRules, ScrubRulesError, read_key_file, scrub
+from ._common import EXIT_OK, CommandError, Stream, Subparsers, cannot, check_readable, write_error
 
-__all__ = ["add_scrub_command"]
+__all__ = ["NAME", "add_parser", "run"]
+
+NAME = "scrub"
 
 
-def add_scrub_command(subparsers: Any) -> None:
-    """Register ``scrub`` on the ``icws-state`` sub-command parser."""
+def add_parser(subparsers: Subparsers) -> None:
+    """Register ``scrub`` on the ``icws-state`` sub-command table."""
     s = subparsers.add_parser(
-        "scrub",
+        NAME,
         help="write logs with secrets removed and personal data replaced by pseudonyms",
         description="Read logs (any format replay reads) and write JSON-lines logs without passwords, tokens and "
         "session ids, and with names, addresses, phone numbers, user ids, notes and other free text replaced by "
@@ -35,32 +36,43 @@ def add_scrub_command(subparsers: Any) -> None:
                    help='JSON rules: {"keep": [names], "add": [names], "generic": "scrub" | "keep"}')
     s.add_argument("--shift-time", type=int, default=0, metavar="SECONDS",
                    help="move every date-time by this many seconds (default: times are kept)")
-    s.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+def _rules(path: str | None) -> ScrubRules | None:
+    """The rules file's rules, or None (the defaults) without one."""
+    if path is None:
+        return None
+    check_readable(path, "rules")
+    try:
+        return ScrubRules.from_file(path)
+    except OSError as e:
+        raise cannot("read rules", path, e) from None
+    except ScrubRulesError as e:
+        raise cannot("read rules", path, str(e)) from None
+
+
+def _key(path: str | None, err: Stream) -> bytes | None:
+    """The key in the key file (created with a random key if missing, which is said on ``err``), or None."""
+    if path is None:
+        return None
+    existed = os.path.exists(path)
+    try:
+        key = read_key_file(path, create=True)
+    except OSError as e:
+        raise cannot("read key", path, e) from None
+    except ValueError as e:
+        raise cannot("read key", path, str(e)) from None
+    if not existed:
+        write_error(err, NAME, f"wrote a new random key to {shown(path)}")
+    return key
+
+
+def run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+    """Scrub the logs, then list what was written; `EXIT_OK`."""
     for path in args.logs:
         check_readable(path)
-    rules = None
-    if args.rules is not None:
-        check_readable(args.rules, "rules")
-        try:
-            rules = ScrubRules.from_file(args.rules)
-        except OSError as e:
-            raise cannot("read rules", args.rules, e) from None
-        except ScrubRulesError as e:
-            raise cannot("read rules", args.rules, str(e)) from None
-    key = None
-    if args.key_file is not None:
-        existed = os.path.exists(args.key_file)
-        try:
-            key = read_key_file(args.key_file, create=True)
-        except OSError as e:
-            raise cannot("read key", args.key_file, e) from None
-        except ValueError as e:
-            raise cannot("read key", args.key_file, str(e)) from None
-        if not existed:
-            err.write(f"icws-state scrub: wrote a new random key to {shown(args.key_file)}\n")
+    rules = _rules(args.rules)
+    key = _key(args.key_file, err)
     try:
         result = scrub(args.logs, args.out, key=key, rules=rules, shift_time=args.shift_time)
     except OSError as e:

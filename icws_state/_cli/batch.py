@@ -7,19 +7,22 @@ import concurrent.futures as cf
 import contextlib
 import os
 import time
-from typing import Any
 
-from ._batch import run_batch
-from ._cli import EXIT_OK, CommandError, ProgressBar, Stream, cannot
-from ._files import shown
+from .._files import shown
+from .._tools.batch import run_batch
+from ._common import EXIT_OK, CommandError, ProgressBar, Stream, Subparsers, cannot
 
-__all__ = ["add_batch_command"]
+__all__ = ["NAME", "add_parser", "run"]
+
+NAME = "batch"
+#: Seconds to wait for the dask scheduler to answer.
+DASK_TIMEOUT = 30
 
 
-def add_batch_command(subparsers: Any) -> None:
-    """Register ``batch`` on the ``icws-state`` sub-command parser."""
+def add_parser(subparsers: Subparsers) -> None:
+    """Register ``batch`` on the ``icws-state`` sub-command table."""
     b = subparsers.add_parser(
-        "batch",
+        NAME,
         help="replay many logs, each on its own, in parallel; write snapshots and a summary",
         description="Replay every log (a directory stands for every regular file in it, not recursively) into "
         "its own cache, in parallel. Writes OUT/<log>.snapshot.json per log and OUT/summary.jsonl and "
@@ -37,42 +40,48 @@ def add_batch_command(subparsers: Any) -> None:
         "workers share with this machine)",
     )
     b.add_argument("--force", action="store_true", help="replay every log, even when its snapshot is newer")
-    b.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+def _check_arguments(args: argparse.Namespace) -> None:
     if args.jobs is not None and args.jobs < 1:
         raise CommandError("--jobs must be at least 1")
     if args.jobs is not None and args.dask:
         raise CommandError("--jobs and --dask do not go together (the cluster has its own workers)")
+
+
+def _dask_executor(address: str, stack: contextlib.ExitStack) -> cf.Executor:
+    """An executor on the dask.distributed scheduler at ``address``, its client closed with ``stack``."""
+    try:
+        from distributed import Client
+    except ImportError:
+        raise CommandError("--dask needs dask.distributed: pip install 'icws-state[dask]'") from None
+    try:
+        client = stack.enter_context(Client(address, timeout=DASK_TIMEOUT))  # type: ignore[no-untyped-call]
+    except (OSError, TimeoutError, ValueError) as e:
+        raise CommandError(f"cannot reach the dask scheduler at {address}: {e}") from None
+    executor: cf.Executor = client.get_executor()
+    return executor
+
+
+def run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+    """Run the batch and print its totals, failed logs and left-out entries; `EXIT_OK` whatever the logs held."""
+    _check_arguments(args)
     try:
         os.makedirs(args.out, exist_ok=True)
     except (OSError, ValueError) as e:
         raise cannot("create", args.out, e if isinstance(e, OSError) else str(e)) from None
     left_out: list[tuple[str, str]] = []
     with contextlib.ExitStack() as stack:
-        executor: cf.Executor | None = None
-        if args.dask:
-            try:
-                from distributed import Client
-            except ImportError:
-                raise CommandError("--dask needs dask.distributed: pip install 'icws-state[dask]'") from None
-            try:
-                client = stack.enter_context(Client(args.dask, timeout=30))  # type: ignore[no-untyped-call]
-            except (OSError, TimeoutError, ValueError) as e:
-                raise CommandError(f"cannot reach the dask scheduler at {args.dask}: {e}") from None
-            executor = client.get_executor()
-        bar = ProgressBar("batch", err, unit="logs")
+        executor = _dask_executor(args.dask, stack) if args.dask else None
         started = time.perf_counter()
         try:
-            rows = run_batch(
-                args.logs, args.out, executor=executor, jobs=args.jobs, force=args.force, progress=bar,
-                on_not_a_log=lambda path, kind: left_out.append((path, kind)),
-            )
+            with ProgressBar("batch", err, unit="logs") as bar:
+                rows = run_batch(
+                    args.logs, args.out, executor=executor, jobs=args.jobs, force=args.force, progress=bar,
+                    on_not_a_log=lambda path, kind: left_out.append((path, kind)),
+                )
         except OSError as e:
             raise cannot("write to", args.out, e) from None
-        finally:
-            bar.close()
     seconds = time.perf_counter() - started
     failed = [r for r in rows if r.error]
     skipped = sum(r.skipped for r in rows)

@@ -3,19 +3,20 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
 
-from ._cli import EXIT_OK, Stream, cannot, check_readable, write_output
-from ._files import shown
-from ._report import render_report
+from .._files import shown
+from .._tools.report_html import render_report
+from ._common import EXIT_OK, Stream, Subparsers, cannot, check_readable, write_output
 
-__all__ = ["add_report_command"]
+__all__ = ["NAME", "add_parser", "run"]
+
+NAME = "report"
 
 
-def add_report_command(subparsers: Any) -> None:
-    """Register ``report`` on the ``icws-state`` sub-command parser."""
+def add_parser(subparsers: Subparsers) -> None:
+    """Register ``report`` on the ``icws-state`` sub-command table."""
     r = subparsers.add_parser(
-        "report",
+        NAME,
         help="write an HTML report of one log: subscription states over time, events, tables",
         description="Replay LOG and write one self-contained HTML page (inline CSS and SVG, no script, no "
         "network): a band per subscription coloured by state, message rate, cache sizes, markers for "
@@ -25,10 +26,10 @@ def add_report_command(subparsers: Any) -> None:
     )
     r.add_argument("log", metavar="LOG", help="the log to replay")
     r.add_argument("--html", required=True, metavar="OUT.html", help="where to write the page")
-    r.set_defaults(handler=_run)
 
 
-def _run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+def run(args: argparse.Namespace, out: Stream, err: Stream) -> int:
+    """Write the page and say where; `EXIT_OK`."""
     check_readable(args.log)
     try:
         page = render_report(args.log)
