@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from . import batch, history, memory, recording, report, soak, throughput
+from . import baseline, batch, history, memory, recording, report, soak, throughput
 from .results import Result
 from .streams import Blob, configuration_stream, history_stream, queue_stream, statistic_stream
 
@@ -53,8 +53,15 @@ def _step(label: str, own_lines: bool = False) -> Iterator[None]:
     print(f"{'  done in' if own_lines else ''} {time.perf_counter() - start:.0f} s", flush=True)
 
 
-def run(config: Config) -> tuple[list[Result], list[history.SizePoint]]:
+#: The revision the full run compares apply against ("before"): the 0.1 release, before contracts v2 and v3.
+BASELINE_REV = "aca257f"
+
+
+def run(config: Config, baseline_rev: str | None = None) -> tuple[list[Result], list[history.SizePoint]]:
     results: list[Result] = []
+    if baseline_rev is not None:
+        with _step(f"before and after: history and queue streams against {baseline_rev}"):
+            results += baseline.section(baseline_rev, 30_000, 3)
     with _step(f"history stream, {config.stream_n:,} messages x {config.repeats}"):
         results += throughput.stream_section("history", Blob(history_stream(config.stream_n)), config.repeats)
     with _step(f"queue-contents stream, {config.stream_n:,} messages x {config.repeats}"):
@@ -83,7 +90,7 @@ def run(config: Config) -> tuple[list[Result], list[history.SizePoint]]:
     with _step(f"scrub at {config.scrub_sizes[0]:,} and {config.scrub_sizes[1]:,} messages", own_lines=True):
         results += recording.scrub_section(config.scrub_sizes, echo=config is not SMOKE)
     with _step(f"soak: one cache fed {config.soak_n:,} inputs", own_lines=True):
-        results += soak.soak(config.soak_n, echo=config is not SMOKE)
+        results += soak.soak_in_child(config.soak_n, echo=config is not SMOKE)
     if config.bounded is not None:
         small, large = config.bounded
         with _step(f"bounded replay at {small:,} and {large:,} messages", own_lines=True):
@@ -97,12 +104,14 @@ def main(argv: list[str] | None = None) -> int:
         description="Measure icws_state against same-run baselines; the full run writes docs/performance.md.")
     parser.add_argument("--smoke", action="store_true",
                         help="tiny inputs, a few seconds, writes nothing into docs; fails only on a crash")
+    parser.add_argument("--baseline", default=BASELINE_REV, metavar="REV",
+                        help=f"the revision to compare apply against (full run; default {BASELINE_REV}; '' for none)")
     parser.add_argument("--docs", type=Path, default=ROOT / "docs",
                         help="where performance.md and img/throughput.png go (full run only)")
     args = parser.parse_args(argv)
     config = SMOKE if args.smoke else FULL
     start = time.perf_counter()
-    results, points = run(config)
+    results, points = run(config, None if args.smoke or not args.baseline else args.baseline)
     machine = report.Machine(time.perf_counter() - start)
     print(report.console(results))
     print(f"\n{machine.line()}")

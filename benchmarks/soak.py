@@ -14,12 +14,17 @@ from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
+import subprocess
 import sys
 import time
 from collections.abc import Iterator
 from itertools import islice
+from pathlib import Path
 from typing import Any
+
+import attrs
 
 from icws_state import StateCache
 
@@ -27,9 +32,10 @@ from .history import HISTORY_PUT_PATH
 from .results import Result
 from .streams import HISTORY, history_messages
 
-__all__ = ["SOAK_TARGET", "main", "rss_mib", "soak", "soak_inputs"]
+__all__ = ["SOAK_TARGET", "main", "rss_mib", "soak", "soak_in_child", "soak_inputs"]
 
 SOAK_TARGET = 1.2
+ROOT = Path(__file__).resolve().parent.parent
 _ASSIST_PUT = "/icws/s1/messaging/subscriptions/interactions/agent-assistance"
 _ASSIST_STATE = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
 _LONG_TIME = "2026-11-22T10:00:00." + "1" * 100_000 + "Z"
@@ -88,12 +94,27 @@ def soak(n: int, checkpoints: int = 10, bound: int = 1000, echo: bool = True) ->
     ]
 
 
+def soak_in_child(n: int, echo: bool = True) -> list[Result]:
+    """`soak` in a fresh interpreter, so that its resident set is the cache's and not what ran before it."""
+    done = subprocess.run([sys.executable, "-m", "benchmarks.soak", str(n), "--json"], cwd=ROOT,
+                          capture_output=True, text=True, check=True)
+    *progress, last = done.stdout.strip().splitlines()
+    if echo:
+        print("\n".join(progress), flush=True)
+    return [Result(**fields) for fields in json.loads(last)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.soak",
                                      description="Resident memory of one cache fed a long, mixed stream.")
     parser.add_argument("n", nargs="?", type=int, default=10_000_000, help="inputs (default 10,000,000)")
+    parser.add_argument("--json", action="store_true", help="end with the results as one JSON line")
     args = parser.parse_args(argv)
-    for r in soak(args.n):
+    results = soak(args.n)
+    if args.json:
+        print(json.dumps([attrs.asdict(r) for r in results]))
+        return 0
+    for r in results:
         print(f"{r.name:>28}: {r.value_text():>12}  {r.ratio_text():<18} {r.target_text():<8} {r.verdict()}")
     return 0
 

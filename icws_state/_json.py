@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import json
 import math
-import re
 from typing import Any
 
 __all__ = [
@@ -39,8 +38,11 @@ MAX_DIGITS = 4300
 _BIG = 10**MAX_DIGITS
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _SAFE_LEAVES = frozenset({str, bool, type(None)})
-#: orjson reads an integer literal of 19 or more digits as a double; such texts go to the standard decoder.
-_LONG_NUMBER = re.compile(rb"[0-9]{19}")
+#: orjson reads an integer literal of 19 or more digits as a double; such texts go to the standard decoder. Found
+#: by mapping every digit to "0" and everything else to a space (one C pass), then looking for 19 zeros: several
+#: times faster than a regular expression, which tries each digit run at every position.
+_DIGITS = bytes(0x30 if 0x30 <= b <= 0x39 else 0x20 for b in range(256))
+_LONG_RUN = b"0" * 19
 
 
 def _no_constant(name: str) -> Any:
@@ -81,6 +83,8 @@ def _text_depth(data: bytes | str) -> int:
 
 
 def _could_be_deep(data: bytes | str) -> bool:
+    if len(data) <= 2 * MAX_TEXT_DEPTH:  # too short to open and close more levels than allowed
+        return False
     if isinstance(data, bytes):
         return data.count(b"[") + data.count(b"{") > MAX_TEXT_DEPTH
     return data.count("[") + data.count("{") > MAX_TEXT_DEPTH
@@ -114,7 +118,7 @@ try:  # orjson is an optional extra, used where it reads the same values as the 
     def decode_json(data: bytes | str) -> Any:
         """Decode one JSON text by the rules of section 4; ValueError (or UnicodeDecodeError) when it is not JSON."""
         _check_depth(data)
-        if isinstance(data, bytes) and _LONG_NUMBER.search(data) is None:
+        if isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS):
             try:
                 return _orjson.loads(data)
             except _orjson.JSONDecodeError:

@@ -28,8 +28,10 @@ DETAILS = PREFIX + "interactions.assistance:assistanceRequestDetailsMessage"
 DIRECTORY = PREFIX + "directories:directoryMessage"
 GENERIC_STATE = PREFIX + "messaging:subscriptionStateMessage"
 
-#: The spec's worked logs (``shared/spec/conformance`` beside the repository), the contract every test may use.
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "conformance"
+#: The spec's worked logs, the contract every test may use: the copy kept with the tests (tests/conformance), so a
+#: clone tests every rule; `SHARED_CONFORMANCE` is the specification's own, beside the repository when checked out.
+CONFORMANCE = Path(__file__).resolve().parent / "conformance"
+SHARED_CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "conformance"
 needs_conformance = pytest.mark.skipif(not CONFORMANCE.is_dir(), reason=f"conformance logs not found at {CONFORMANCE}")
 
 HISTORY_PATH = "interaction-history"

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import CONFORMANCE, SHARED_CONFORMANCE
 
 from icws_state import StateCache, replay
 from icws_state.testing import assert_snapshot_matches
@@ -22,7 +23,6 @@ from icws_state.testing import assert_snapshot_matches
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLES = ROOT / "examples"
 GOLDEN = EXAMPLES / "golden"
-CONFORMANCE = Path(__file__).resolve().parents[2] / "shared" / "spec" / "conformance"
 
 #: Example log -> its golden snapshot (the HAR capture and the JSON-lines log share the stem "agent-day").
 EXAMPLE_LOGS = {
@@ -156,9 +156,14 @@ def _parts(snapshot: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_conformance_logs_are_found() -> None:
-    if not CONFORMANCE.is_dir():
-        pytest.skip(f"no conformance directory at {CONFORMANCE}")
-    assert len(CONFORMANCE_LOGS) >= 12
+    assert len(CONFORMANCE_LOGS) >= 19
+
+
+@pytest.mark.skipif(not SHARED_CONFORMANCE.is_dir(), reason="the specification is not beside the repository")
+def test_the_copy_of_the_conformance_logs_is_the_specifications() -> None:
+    theirs = {p.name: p.read_bytes() for p in SHARED_CONFORMANCE.iterdir() if p.name != "README.md"}
+    ours = {p.name: p.read_bytes() for p in CONFORMANCE.iterdir() if p.name != "README.md"}
+    assert ours == theirs, "tests/conformance differs from shared/spec/conformance: copy the specification's logs"
 
 
 #: Logs of a contract the library does not meet yet, with what is missing. Each mark is strict: it goes as the

@@ -12,6 +12,7 @@ from pathlib import Path
 import httpx
 import pytest
 from fake_icws import RECORDED_BATCHES, RECORDED_SUBSCRIPTIONS, FakeIcws
+from helpers import CONFORMANCE
 from recording_helpers import load_example, login, through
 
 from icws_state import IcwsStateError, StateCache, replay
@@ -28,7 +29,6 @@ from icws_state.recording import (
     scrub,
 )
 
-CONFORMANCE = Path("/work/shared/spec/conformance")
 POLLS = len(RECORDED_BATCHES) + 1
 MESSAGES = f"/icws/{SESSION_PLACEHOLDER}/messaging/messages"
 

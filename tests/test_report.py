@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import CONFORMANCE
 
 from icws_state import replay
 from icws_state._cli import main
@@ -19,7 +20,7 @@ from icws_state._tools.report_data import MAX_BUCKETS, collect
 from icws_state._tools.report_html import _edges, render, render_report
 
 ROOT = Path(__file__).resolve().parent.parent
-LIFECYCLE = Path("/work/shared/spec/conformance/03-lifecycle.jsonl")
+LIFECYCLE = CONFORMANCE / "03-lifecycle.jsonl"
 AGENT_DAY = ROOT / "examples" / "agent-day.jsonl"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"

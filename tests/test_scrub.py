@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from helpers import CONFORMANCE
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from recording_strategies import PERSONAL, PERSONAL_NUMBERS, SECRETS, log_lines, render
@@ -32,7 +33,6 @@ from icws_state.recording import (
     scrub,
 )
 
-CONFORMANCE = Path("/work/shared/spec/conformance")
 KEY = b"test-key-0123456789abcdef-0123456789"
 _SESSION = re.compile(r"/icws/(?!connection(?:[/?#]|$))[^/?#]+")
 _EXCHANGE = ("method", "path", "status", "body", "response", "at")

@@ -10,6 +10,7 @@ from types import MappingProxyType
 from typing import Any
 
 import pytest
+from helpers import CONFORMANCE
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -137,7 +138,7 @@ def test_rejected_keeps_the_message_only_for_the_first_100() -> None:
 
 
 # Hardening: lone surrogates, depth, tampered snapshots ------------------------------------------------------------
-CONFORMANCE_16 = Path("/work/shared/spec/conformance/16-connection-and-values.jsonl")
+CONFORMANCE_16 = CONFORMANCE / "16-connection-and-values.jsonl"
 GENERIC = "urn:test:blob"
 
 
