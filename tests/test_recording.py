@@ -249,3 +249,50 @@ def test_recording_transport_is_an_httpx_transport() -> None:
     assert issubclass(RecordingTransport, httpx.BaseTransport)
     assert issubclass(AsyncRecordingTransport, httpx.AsyncBaseTransport)
     asyncio.run(AsyncRecordingTransport(Recorder("/dev/null")).aclose())
+
+
+def test_from_a_recorded_session_to_committed_files_nothing_secret_or_personal_is_written(tmp_path: Path) -> None:
+    """The whole path a user takes: record (secrets redacted), scrub (personal data pseudonymized), then every file
+    kept in a repository (the scrubbed log, its snapshot, a golden file, an HTML report) holds neither a secret nor
+    a customer's name or number."""
+    from icws_state import render_report
+    from icws_state.recording import scrub
+
+    session, csrf, password = "sess-77b0-secret", "csrf-1d4e-secret", "Pa55-customer-secret"
+    name, number, agent = "Ana Customer-Lopez", "+13175550123", "Agent Smith"
+    base = f"https://icws.example:8019/icws/{session}"
+    log = tmp_path / "session.jsonl"
+    with Recorder(log) as recorder:
+        recorder.record("POST", "https://icws.example:8019/icws/connection", 201,
+                        body={"__type": "urn:inin.com:connection:icAuthConnectionRequestSettings",
+                              "userID": "agent7", "password": password},
+                        response={"sessionId": session, "csrfToken": csrf, "userDisplayName": agent})
+        recorder.record("PUT", f"{base}/messaging/subscriptions/interaction-history", 204)
+        recorder.record("PUT", f"{base}/messaging/subscriptions/queues/q1", 204,
+                        body={"queueIds": [{"queueType": 1, "queueName": "agent7"}]})
+        recorder.record("GET", f"{base}/messaging/messages", 200, response=[
+            {"__type": "urn:inin.com:interactions:historyMessage", "isDelta": False, "interactionHistory": [
+                {"interactionId": "1001", "initiationTime": "2026-11-22T09:00:00Z", "remoteName": name,
+                 "remoteAddress": number, "localName": agent, "notes": f"call {name} back on {number}"}]},
+            {"__type": "urn:inin.com:queues:queueContentsMessage", "isDelta": False, "subscriptionId": "q1",
+             "interactionsAdded": [{"interactionId": "2001", "attributes": {
+                 "Eic_State": "A", "Eic_RemoteName": name, "Eic_RemoteAddress": number}}]}])
+    recorded = log.read_bytes()
+    for secret in (session, csrf, password):
+        assert secret.encode() not in recorded, f"{secret!r} recorded"
+    scrubbed = tmp_path / "scrubbed.jsonl"
+    scrub(log, scrubbed)
+    golden = tmp_path / "golden.json"
+    assert_snapshot_matches(scrubbed, golden, update=True)
+    written = {
+        "the scrubbed log": scrubbed.read_bytes(),
+        "the snapshot": replay(scrubbed).snapshot_json(),
+        "the golden file": golden.read_bytes(),
+        "the report": render_report(scrubbed).encode(),
+    }
+    for where, data in written.items():
+        for value in (session, csrf, password, name, number, "Customer-Lopez", "5550123", agent):
+            assert value.encode() not in data, f"{value!r} written to {where}"
+    # ... and the scrubbed log still replays to the same shape of state: the same items, the same subscriptions.
+    before, after = replay(log), replay(scrubbed)
+    assert list(before.history) == list(after.history) and sorted(before.subscriptions) == sorted(after.subscriptions)
