@@ -33,7 +33,8 @@ from .history import HISTORY_PUT_PATH
 from .results import Result
 from .streams import HISTORY, Blob, history_messages, prefill_items
 
-__all__ = ["ITEM_TARGET", "RSS_TARGET", "bounded_replay", "item_memory", "main", "peak_rss", "write_log"]
+__all__ = ["ITEM_TARGET", "RSS_TARGET", "bounded_replay", "command_peak_rss", "item_memory", "main", "peak_rss",
+           "write_log"]
 
 ITEM_TARGET = 1.3
 RSS_TARGET = 1.2
@@ -105,16 +106,21 @@ print(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, code)
 """
 
 
-def peak_rss(log: Path) -> tuple[float, float]:
-    """(peak RSS in MiB, seconds) of ``icws-state replay -q LOG``, a grandchild started by a small launcher."""
+def command_peak_rss(*args: str) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of ``icws-state ARGS...``, a grandchild started by a small launcher."""
     start = time.perf_counter()
-    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *_command(), "replay", "-q", str(log)],
+    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *_command(), *args],
                           capture_output=True, text=True, check=True)
     seconds = time.perf_counter() - start
     maxrss, code = (int(x) for x in done.stdout.split())
     if code != 0:
-        raise RuntimeError(f"icws-state replay exited {code} on {log}")
+        raise RuntimeError(f"icws-state {' '.join(args)} exited {code}")
     return maxrss / 1024, seconds  # ru_maxrss is KiB on Linux
+
+
+def peak_rss(log: Path) -> tuple[float, float]:
+    """(peak RSS in MiB, seconds) of ``icws-state replay -q LOG``."""
+    return command_peak_rss("replay", "-q", str(log))
 
 
 def bounded_replay(sizes: tuple[int, int], bound: int = 1000, echo: bool = True) -> list[Result]:

@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,7 +22,7 @@ from pathlib import Path
 from icws_state import StateCache, replay
 from icws_state.recording import Recorder, scrub
 
-from .memory import _LAUNCHER, _command, write_log
+from .memory import command_peak_rss, write_log
 from .results import Result
 from .streams import history_messages
 
@@ -68,15 +67,6 @@ def record_section(n: int, repeats: int) -> list[Result]:
     ]
 
 
-def _peak(args: list[str]) -> float:
-    done = subprocess.run([sys.executable, "-c", _LAUNCHER, *_command(), *args], capture_output=True, text=True,
-                          check=True)
-    maxrss, code = (int(x) for x in done.stdout.split())
-    if code != 0:
-        raise RuntimeError(f"icws-state {' '.join(args)} exited {code}")
-    return maxrss / 1024
-
-
 def scrub_section(sizes: tuple[int, int], echo: bool = True) -> list[Result]:
     """Scrub against replay throughput on the larger log; scrub's peak RSS at both sizes."""
     small, large = sizes
@@ -88,8 +78,8 @@ def scrub_section(sizes: tuple[int, int], echo: bool = True) -> list[Result]:
         for n in sizes:
             log = Path(tmp) / f"log-{n}.jsonl"
             write_log(log, n)
-            peaks[n] = _peak(["scrub", str(log), "--out", str(Path(tmp) / f"scrubbed-{n}.jsonl"),
-                              "--key-file", str(key_file)])
+            peaks[n], _ = command_peak_rss("scrub", str(log), "--out", str(Path(tmp) / f"scrubbed-{n}.jsonl"),
+                                           "--key-file", str(key_file))
             if echo:
                 print(f"  scrubbed {n:,} messages, peak RSS {peaks[n]:.1f} MiB", flush=True)
             if n == large:
