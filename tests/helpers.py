@@ -27,6 +27,8 @@ SMESSAGES = PREFIX + "status:statusMessagesMessage"
 DETAILS = PREFIX + "interactions.assistance:assistanceRequestDetailsMessage"
 DIRECTORY = PREFIX + "directories:directoryMessage"
 GENERIC_STATE = PREFIX + "messaging:subscriptionStateMessage"
+STATISTICS = PREFIX + "statistics:statisticValueMessage"
+CONNECTION = PREFIX + "connection:connectionStateChangeMessage"
 
 #: The spec's worked logs, the contract every test may use: the copy kept with the tests (tests/conformance), so a
 #: clone tests every rule; `SHARED_CONFORMANCE` is the specification's own, beside the repository when checked out.

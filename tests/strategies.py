@@ -767,9 +767,10 @@ def carried(method: Json, path: Json, status: Json, response: Json) -> int:
 # --------------------------------------------------------------------------------------------------
 # Statistics (R17: object keys) and status ids in case variants (R16)
 # --------------------------------------------------------------------------------------------------
-STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+from helpers import STATISTICS  # noqa: E402
+
 STATISTICS_PATH = "statistics/statistic-values"
-CONNECTION_STATE = "urn:inin.com:connection:connectionStateChangeMessage"
+from helpers import CONNECTION as CONNECTION_STATE  # noqa: E402
 
 _STATISTIC_IDS = ("inin.workgroup:TotalAgents", "inin.queue:Waiting", "")
 _PARAMETER_TYPES = ("ININ.People.WorkgroupStats:Workgroup", "ININ.Queue:Type")

@@ -10,15 +10,24 @@ from enum import IntEnum
 from typing import Any
 
 import pytest
-from helpers import HISTORY_PATH, delete, end_session, hist, item, put, request
+from helpers import (
+    CONNECTION,
+    HISTORY_PATH,
+    SMESSAGES,
+    STATISTICS,
+    USTATUS,
+    delete,
+    end_session,
+    hist,
+    item,
+    put,
+    request,
+)
 
 from icws_state import InvalidMessage, SessionChanged, StateCache
 from icws_state._rejected import KEEP_REJECTED, KEEP_REJECTED_MESSAGES
 
-STATUSES = "urn:inin.com:status:userStatusMessage"
-CATALOGUE = "urn:inin.com:status:statusMessagesMessage"
-STATS = "urn:inin.com:statistics:statisticValueMessage"
-CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
+STATUSES, CATALOGUE, STATS = USTATUS, SMESSAGES, STATISTICS
 STATS_PATH = "statistics/statistic-values"
 
 

@@ -25,6 +25,7 @@ from typing import Any
 
 import pytest
 from fake_icws import FakeIcws
+from helpers import STATISTICS
 from mkdocs.exceptions import PluginError
 
 from icws_state import _cli, state_diagram
@@ -38,7 +39,7 @@ GUIDES = (
 )
 FAKE_ICWS = "# requires: fake-icws"
 WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
-STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
+
 USER_STATUSES = "urn:inin.com:status:userStatusMessage"
 
 

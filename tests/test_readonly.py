@@ -22,6 +22,7 @@ from typing import Any
 import attrs
 import pytest
 import strategies as gen
+from helpers import CONNECTION as _CONNECTION
 from helpers import DIRECTORY, MESSAGES, SUBS, T0, T1, T2, T3
 from hypothesis import given
 from hypothesis import strategies as st
@@ -169,7 +170,6 @@ _NESTED = {"tags": ["a", {"b": [1, {"c": None}]}], "m": {"k": {"deeper": [[], {}
 _STAT_KEY = {"statisticIdentifier": "inin.workgroup:TotalAgents",
              "parameterValueItems": [{"parameterTypeId": "ININ.People.WorkgroupStats:Workgroup", "value": "Sales"}]}
 _STAT_VALUE = {"__type": "urn:inin.com:statistics:statisticIntValue", "value": 4, "statisticValueType": 0}
-_CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
 
 
 def _session() -> list[tuple[str, Any]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import CONFORMANCE
+from helpers import CONFORMANCE, CONNECTION, STATISTICS
 
 from icws_state import replay
 from icws_state._cli import main
@@ -25,8 +25,7 @@ AGENT_DAY = ROOT / "examples" / "agent-day.jsonl"
 CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 ASSIST = "urn:inin.com:interactions.assistance:assistanceRequestListMessage"
 ASSIST_STATE = "urn:inin.com:interactions.assistance:assistanceRequestSubscriptionStateMessage"
-STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
-CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
+
 WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-from helpers import ALIST, ASTATE, DETAILS, HISTORY, QSTATE, QUEUE, SMESSAGES, USTATUS, put
+from helpers import ALIST, ASTATE, CONNECTION, DETAILS, HISTORY, QSTATE, QUEUE, SMESSAGES, STATISTICS, USTATUS, put
 
 from icws_state import AppendList, Collection, IdSet, Kind, Row, SchemaError, StateCache, default_schema
 from icws_state._configuration import CONFIGURATION_ROWS
@@ -39,8 +39,8 @@ def test_default_table_has_nine_rows_and_the_configuration_lists() -> None:
     assert len(schema) == 9 + len(CONFIGURATION_ROWS)  # the configuration lists: tests/test_configuration.py
     assert {r.type for r in schema} - {r.type for r in CONFIGURATION_ROWS} == {
         HISTORY, ALIST, ASTATE, QUEUE, QSTATE, USTATUS, SMESSAGES, DETAILS,
-        "urn:inin.com:statistics:statisticValueMessage"}
-    assert set(schema.generic) == {"urn:inin.com:connection:connectionStateChangeMessage"}
+        STATISTICS}
+    assert set(schema.generic) == {CONNECTION}
     assert schema.row(HISTORY) is HISTORY_ROW
     assert schema.row("urn:nope") is None
     paths = {r.type: r.path for r in schema}

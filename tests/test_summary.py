@@ -6,6 +6,8 @@ import copy
 import sys
 from typing import Any
 
+from helpers import CONNECTION, STATISTICS
+
 from icws_state import StateCache
 from icws_state._summary import diff_snapshots, summarize
 
@@ -69,8 +71,6 @@ def test_diff_shows_values_nested_deeper_than_the_encoder_recurses() -> None:
 
 
 # Contract v2 in the summary: statistics, connection state, statuses ignoring case ----------------------------------
-STATISTICS = "urn:inin.com:statistics:statisticValueMessage"
-CONNECTION = "urn:inin.com:connection:connectionStateChangeMessage"
 WORKGROUP = "ININ.People.WorkgroupStats:Workgroup"
 
 
