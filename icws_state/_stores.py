@@ -117,7 +117,10 @@ def raw_entries(store: GenericStore) -> Iterator[tuple[str, Item]]:
 
 
 class IdSetView(Set[str]):
-    """A read-only view of an id set (R5); iterates in code-point order."""
+    """A read-only view of an id set (R5); iterates in code-point order.
+
+    ``id in view`` and ``len`` are O(1); iteration sorts, O(n log n).
+    """
 
     __slots__ = ("_ids",)
 
@@ -138,7 +141,10 @@ class IdSetView(Set[str]):
 
 
 class GenericStore(Mapping[str, Mapping[str, Any]]):
-    """Messages of types in no schema row (R1), keyed ``__type`` or ``__type|subscriptionId``."""
+    """Messages of types in no schema row (R1), keyed ``__type`` or ``__type|subscriptionId``; read-only.
+
+    ``store[key]`` and `entry` are O(1) (an entry comes back as a read-only view); iteration sorts, O(n log n).
+    """
 
     __slots__ = ("_entries",)
 
