@@ -210,3 +210,17 @@ def ev(cls: type[E], **fields: Any) -> E:
     direct ``ItemAdded(path=...)`` fails ``mypy --strict``; going through ``**fields`` keeps the tests typed.
     """
     return cls(**fields)
+
+
+def full_replace_three_ways(prior: list[Message], full: Message) -> tuple[StateCache, StateCache, StateCache]:
+    """R2's idempotence, set up: caches after ``prior`` then ``full`` once, after ``prior`` then ``full`` twice, and
+    after ``full`` alone; a test compares what the full message's type holds in each."""
+    once, twice, alone = StateCache(), StateCache(), StateCache()
+    for m in prior:
+        once.apply(m)
+        twice.apply(m)
+    once.apply(full)
+    twice.apply(full)
+    twice.apply(full)
+    alone.apply(full)
+    return once, twice, alone

@@ -17,6 +17,19 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from helpers import (
+    ALIST,
+    CONNECTION,
+    DETAILS,
+    DIRECTORY,
+    HISTORY,
+    PREFIX,
+    QSTATE,
+    QUEUE,
+    SMESSAGES,
+    STATISTICS,
+    USTATUS,
+)
 from hypothesis import strategies as st
 
 __all__ = [
@@ -28,19 +41,9 @@ __all__ = [
 ]
 
 Json = Any
-P = "urn:inin.com:"
-HISTORY = P + "interactions:historyMessage"
-QUEUE = P + "queues:queueContentsMessage"
-QUEUE_STATE = P + "queues:queueSubscriptionStateMessage"
-USER_STATUS = P + "status:userStatusMessage"
-STATUS_MESSAGES = P + "status:statusMessagesMessage"
-STATISTICS = P + "statistics:statisticValueMessage"
-DETAILS = P + "interactions.assistance:assistanceRequestDetailsMessage"
-ASSIST_LIST = P + "interactions.assistance:assistanceRequestListMessage"
+USER_STATUS, STATUS_MESSAGES, QUEUE_STATE, ASSIST_LIST, P = USTATUS, SMESSAGES, QSTATE, ALIST, PREFIX
 CONFIG_USERS = P + "configuration.people:usersMessage"
 CONFIG_SKILLS = P + "configuration.people:skillsMessage"
-CONNECTION = P + "connection:connectionStateChangeMessage"
-DIRECTORY = P + "directories:directoryMessage"
 
 #: Personal data: names, addresses, numbers, user ids, notes, free text (some non-ASCII, one with a quote).
 PERSONAL = (

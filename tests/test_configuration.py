@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 import strategies as gen
-from helpers import CONFORMANCE, SUBS, USTATUS, delete, ev, kinds, needs_conformance, put
+from helpers import CONFORMANCE, SUBS, USTATUS, delete, ev, full_replace_three_ways, kinds, needs_conformance, put
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -370,14 +370,7 @@ def test_coalescing_law_for_dotted_keys(t: str, full: Message, d1: Message, d2: 
 
 @given(prior=st.lists(gen.configuration_messages(), max_size=4), full=gen.configuration_messages(delta=False))
 def test_full_replace_is_idempotent_and_forgets_what_came_before(prior: list[Message], full: Message) -> None:
-    once, twice, alone = StateCache(), StateCache(), StateCache()
-    for m in prior:
-        once.apply(m)
-        twice.apply(m)
-    once.apply(full)
-    twice.apply(full)
-    twice.apply(full)
-    alone.apply(full)
+    once, twice, alone = full_replace_three_ways(prior, full)
     data = once.snapshot()["subscriptionData"]
     assert data == twice.snapshot()["subscriptionData"] == alone.snapshot()["subscriptionData"]
     assert store(once) == model_apply({}, full)

@@ -14,6 +14,7 @@ from typing import Any
 
 import pytest
 import strategies as gen
+from helpers import full_replace_three_ways
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -531,14 +532,7 @@ def test_coalescing_law_for_object_and_folded_keys(kind: str, data: st.DataObjec
 def test_full_replace_is_idempotent_for_object_and_folded_keys(prior: list[Message], full: Message) -> None:
     """R2: a full message makes its type's cache exactly what it carries, once or twice, whatever was there
     (an object key twice in one full message merges, R13; an id twice in one added list, the later wins)."""
-    once, twice, alone = StateCache(), StateCache(), StateCache()
-    for m in prior:
-        once.apply(m)
-        twice.apply(m)
-    once.apply(full)
-    twice.apply(full)
-    twice.apply(full)
-    alone.apply(full)
+    once, twice, alone = full_replace_three_ways(prior, full)
     assert without(once, "stats", "rejected") == without(twice, "stats", "rejected")
     assert as_json(type_view(once, full)) == as_json(type_view(alone, full))
 

@@ -21,7 +21,7 @@ from typing import Any, Final
 
 import attrs
 
-from .. import Kind, Row, default_schema
+from .. import Kind, Row, _rows, default_schema
 from .._configuration import CONFIGURATION_ROWS, USERS
 from .._errors import IcwsStateError
 
@@ -187,12 +187,12 @@ def _user_queue_name(key: Any, parent: Mapping[str, Any]) -> bool:
 
 
 # -- The table ---------------------------------------------------------------------------------------------------
-_P = "urn:inin.com:"
-HISTORY = _P + "interactions:historyMessage"
-QUEUE = _P + "queues:queueContentsMessage"
-USER_STATUS = _P + "status:userStatusMessage"
-STATISTICS = _P + "statistics:statisticValueMessage"
-DETAILS = _P + "interactions.assistance:assistanceRequestDetailsMessage"
+# The types come from the shipped table, so the scrubber and the cache cannot disagree on a name.
+HISTORY = _rows.HISTORY.type
+QUEUE = _rows.QUEUE_CONTENTS.type
+USER_STATUS = _rows.USER_STATUSES.type
+STATISTICS = _rows.STATISTIC_VALUES.type
+DETAILS = _rows.ASSISTANCE_DETAILS.type
 
 _ALL, _STRINGS, _TIME = Mode.ALL, Mode.STRINGS, Mode.TIME
 
