@@ -16,8 +16,6 @@ import attrs
 from ._enums import SubscriptionState
 from ._errors import InvalidMessage, ReentrantCall, SnapshotError, TransitionAnomaly, UnknownListener
 from ._events import (
-    J_CLEARED,
-    J_EVENT,
     Anomaly,
     Changes,
     Event,
@@ -26,6 +24,7 @@ from ._events import (
     SubscriptionChanged,
 )
 from ._history import HistoryStore, HistoryTable
+from ._journal import J_CLEARED, J_EVENT
 from ._json import copy_json, describe, json_value_problem
 from ._paths import is_messages_path, request_path, subscription_path
 from ._queries import CacheQueries
@@ -203,7 +202,9 @@ class StateCache(CacheQueries):
                 # In strict mode the anomaly is the library's own report and must reach the caller even when a
                 # listener fails; the listener's exception stays attached as its cause.
                 if anomaly is not None:
-                    raise TransitionAnomaly(anomaly) from failure
+                    report = TransitionAnomaly(anomaly)
+                    report.__cause__ = failure  # spelled out: compiled (mypyc), `raise ... from` loses it here
+                    raise report from failure
                 raise
             finally:
                 self._dispatching = False

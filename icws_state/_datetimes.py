@@ -72,7 +72,7 @@ def is_datetime(value: object) -> bool:
     return type(value) is str and instant(value) is not None
 
 
-def parse_datetime(text: str) -> datetime:
+def parse_datetime(text: object) -> datetime:
     """A timezone-aware datetime for a valid ICWS date-time (its own offset kept); ValueError otherwise."""
     parsed = _parse(text) if type(text) is str else None
     if parsed is None:

@@ -1,6 +1,6 @@
 """Change events, and the journal that makes them cost nothing until someone looks.
 
-While a message is applied the engine appends plain tuples to a journal (`J_*` codes below); stored items are
+While a message is applied the engine appends plain tuples to a journal (`J_*` codes, `_journal`); stored items are
 never mutated after being stored, so a tuple can point at the old and the new item without copying. `Changes`
 wraps the journal and builds the frozen event objects only when it is read, so ``cache.apply(m)`` with nobody
 listening and the result ignored pays for a few tuples, not for attrs instances.
@@ -15,6 +15,18 @@ from typing import Any, overload
 
 import attrs
 
+from ._journal import (
+    J_ADDED,
+    J_APPENDED,
+    J_CHANGED,
+    J_CLEARED,
+    J_EVENT,
+    J_EVICTED,
+    J_GENERIC,
+    J_PROPS,
+    J_REMOVED,
+    J_REPLACED,
+)
 from ._json import same_json
 from ._readonly import read_only
 from ._subscriptions import Subscription, Transition
@@ -166,8 +178,6 @@ class Rejected(Event):
     source: str | None = None
 
 
-# Journal codes: the first element of each journal tuple.
-J_ADDED, J_CHANGED, J_REMOVED, J_EVICTED, J_APPENDED, J_PROPS, J_REPLACED, J_CLEARED, J_GENERIC, J_EVENT = range(10)
 
 
 def _ro(value: Any) -> Any:

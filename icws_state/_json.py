@@ -113,24 +113,22 @@ def _check_depth(data: bytes | str) -> None:
 
 
 try:  # orjson is an optional extra, used where it reads the same values as the standard decoder.
-    import orjson as _orjson
+    import orjson as _orjson_module
 
-    def decode_json(data: bytes | str) -> Any:
-        """Decode one JSON text by the rules of section 4; ValueError (or UnicodeDecodeError) when it is not JSON."""
-        _check_depth(data)
-        if isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS):
-            try:
-                return _orjson.loads(data)
-            except _orjson.JSONDecodeError:
-                pass  # what orjson refuses (a lone surrogate escape, say), the standard decoder decides
-        return _std_decode(data)
-
+    _orjson: Any = _orjson_module
 except ImportError:  # pragma: no cover - depends on the environment
+    _orjson = None
 
-    def decode_json(data: bytes | str) -> Any:
-        """Decode one JSON text by the rules of section 4; ValueError (or UnicodeDecodeError) when it is not JSON."""
-        _check_depth(data)
-        return _std_decode(data)
+
+def decode_json(data: bytes | str) -> Any:
+    """Decode one JSON text by the rules of section 4; ValueError (or UnicodeDecodeError) when it is not JSON."""
+    _check_depth(data)
+    if _orjson is not None and isinstance(data, bytes) and _LONG_RUN not in data.translate(_DIGITS):
+        try:
+            return _orjson.loads(data)
+        except _orjson.JSONDecodeError:
+            pass  # what orjson refuses (a lone surrogate escape, say), the standard decoder decides
+    return _std_decode(data)
 
 
 def _scalar_problem(value: Any) -> bool:

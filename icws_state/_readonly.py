@@ -39,7 +39,7 @@ def read_only_item(item: dict[str, Any]) -> Mapping[str, Any]:
 def thaw(value: Any) -> Any:
     """A plain, independent copy (dicts and lists) of a cached value, of a read-only view of one, or of what a typed
     view holds (read-only mappings, tuples)."""
-    if isinstance(value, ReadOnlyDict | ReadOnlyList):
+    if isinstance(value, (ReadOnlyDict, ReadOnlyList)):
         return copy_json(value._value)
     t = type(value)
     if t is not dict and t is not list and isinstance(value, Mapping):
@@ -110,7 +110,7 @@ class ReadOnlyList(Sequence[Any]):
     def __eq__(self, other: object) -> bool:
         if isinstance(other, ReadOnlyList):
             return self._value == other._value
-        if isinstance(other, list | tuple):
+        if isinstance(other, (list, tuple)):
             return len(self._value) == len(other) and all(a == b for a, b in zip(self, other, strict=True))
         return NotImplemented
 

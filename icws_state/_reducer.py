@@ -13,7 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from ._events import (
+from ._history import HistoryTable
+from ._journal import (
     J_ADDED,
     J_APPENDED,
     J_CHANGED,
@@ -23,7 +24,6 @@ from ._events import (
     J_REMOVED,
     J_REPLACED,
 )
-from ._history import HistoryTable
 from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
 from ._validation import Validator, key_getter, lookup_key

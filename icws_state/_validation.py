@@ -285,6 +285,8 @@ class Validator:
                         return f"{name}[{_position(items, item)}] lacks a string {key}"
                 elif object_key and type(item.get(key)) is not dict:
                     return f"{name}[{_position(items, item)}] lacks {key_kind} {key}"
+                p: Any
+                v: Any
                 for p, v in item.items():
                     t = simple.get(p)
                     if type(v) is t:

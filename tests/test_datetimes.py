@@ -56,7 +56,7 @@ def test_invalid_forms(text: str) -> None:
 def test_non_strings_are_not_datetimes(value: object) -> None:
     assert not is_datetime(value)
     with pytest.raises(ValueError):
-        parse_datetime(value)  # type: ignore[arg-type]
+        parse_datetime(value)
 
 
 def test_basic_and_extended_name_the_same_instant() -> None:
