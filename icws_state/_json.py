@@ -36,6 +36,7 @@ MAX_TEXT_DEPTH = 1000
 #: Integers with more digits than this are not JSON here (Python's own limit for converting them to text).
 MAX_DIGITS = 4300
 _BIG = 10**MAX_DIGITS
+_NEG_BIG = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _SAFE_LEAVES = frozenset({str, bool, type(None)})
 #: orjson reads an integer literal of 19 or more digits as a double; such texts go to the standard decoder. Found
@@ -137,7 +138,7 @@ def _scalar_problem(value: Any) -> bool:
     if t is float:
         return not math.isfinite(value)
     if t is int:
-        return not -_BIG < value < _BIG
+        return not _NEG_BIG < value < _BIG
     return t not in _JSON_SCALARS
 
 
@@ -150,6 +151,8 @@ def json_value_problem(value: Any, depth: int = 1, where: str = "message") -> st
     t = type(value)
     if t is not dict and t is not list:
         return f"{where} is not a JSON value" if _scalar_problem(value) else None
+    if _is_json(value, depth):
+        return None
     # Depth-first with an explicit stack of (container, level); strings, booleans and nulls, by far the most
     # common leaves, cost one set lookup each.
     safe = _SAFE_LEAVES
@@ -175,6 +178,37 @@ def json_value_problem(value: Any, depth: int = 1, where: str = "message") -> st
             elif _scalar_problem(v):
                 return _locate(value, depth, where)
     return None
+
+
+def _is_json(node: Any, level: int) -> bool:
+    """Whether a dict or list (at nesting ``level``) holds only JSON values: the common answer, found by recursion
+    without allocating (compiled, this is most of what checking a message costs). Recursion stops at
+    `MAX_DEPTH` levels, so it stays shallow; any problem sends the caller to the walk that names it."""
+    if level > MAX_DEPTH:
+        return False
+    if type(node) is dict:
+        for k, v in node.items():
+            if type(k) is not str:
+                return False
+            tv = type(v)
+            if tv is str or tv is bool or v is None:
+                continue
+            if tv is dict or tv is list:
+                if not _is_json(v, level + 1):
+                    return False
+            elif _scalar_problem(v):
+                return False
+        return True
+    for v in node:
+        tv = type(v)
+        if tv is str or tv is bool or v is None:
+            continue
+        if tv is dict or tv is list:
+            if not _is_json(v, level + 1):
+                return False
+        elif _scalar_problem(v):
+            return False
+    return True
 
 
 def _locate(value: Any, depth: int, where: str) -> str:

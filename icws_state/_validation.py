@@ -30,6 +30,7 @@ MISSING: Any = object()
 
 _PYTYPE: dict[Kind, type] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.ENUM: int}
 _BIG = 10**MAX_DIGITS
+_NEG_BIG = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
 
 _EXPECTED: dict[Kind, str] = {
     Kind.STRING: "a string",
@@ -85,7 +86,7 @@ def _is_state(value: Any) -> bool:
 
 
 def _is_enum(value: Any) -> bool:
-    return type(value) is int and -_BIG < value < _BIG
+    return type(value) is int and _NEG_BIG < value < _BIG
 
 
 _PREDICATES: dict[Kind, Callable[[Any], bool]] = {
@@ -300,7 +301,7 @@ class Validator:
                                 continue
                         return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
                     if p in enums:  # an integer, of a size JSON can carry
-                        if type(v) is int and -_BIG < v < _BIG:
+                        if type(v) is int and _NEG_BIG < v < _BIG:
                             continue
                         if v is not None or p not in nullable:
                             return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.ENUM, v)
@@ -343,12 +344,36 @@ def _dig(item: dict[str, Any], path: list[str]) -> Any:
     return value
 
 
-_CANONICAL = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode
+_ENCODER = json.JSONEncoder(sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+
+
+def _one_shot_encoder() -> Callable[[Any, int], Any] | None:
+    """The standard library's C encoder with `_ENCODER`'s settings, made once; None where there is none, or where it
+    does not write what `_ENCODER` writes. ``JSONEncoder.encode`` makes a new one on every call, which costs more
+    than the encoding of a small key (a statistic key is encoded for every value a statistics message carries)."""
+    make = getattr(json.encoder, "c_make_encoder", None)
+    if make is None:  # pragma: no cover - CPython has it
+        return None
+    e = _ENCODER
+    try:
+        encode: Callable[[Any, int], Any] = make(None, e.default, json.encoder.encode_basestring, None,
+                                            e.key_separator, e.item_separator, e.sort_keys, e.skipkeys, e.allow_nan)
+        sample = {"b": [1, 2.5, None, True, "\u00e9\"\n"], "a": {"d": False, "c": -0.0}}
+        if "".join(encode(sample, 0)) != e.encode(sample):  # pragma: no cover - another Python's encoder
+            return None
+    except (TypeError, ValueError):  # pragma: no cover - a signature this code does not know
+        return None
+    return encode
+
+
+_FAST_ENCODE = _one_shot_encoder()
 
 
 def canonical_key(value: Any) -> str:
     """R17: an object key's identity, its canonical JSON text (sorted keys, no whitespace, non-ASCII as is)."""
-    return _CANONICAL(value)
+    if _FAST_ENCODE is not None and type(value) is dict:
+        return "".join(_FAST_ENCODE(value, 0))
+    return _ENCODER.encode(value)
 
 
 def key_getter(collection: Collection) -> Callable[[dict[str, Any]], str]:

@@ -62,6 +62,7 @@ __all__ = [
     "canonical_text",
     "carried",
     "case_status_messages",
+    "common_form_datetimes",
     "config_ids",
     "configuration_items",
     "configuration_messages",
@@ -79,6 +80,7 @@ __all__ = [
     "invalid_messages",
     "json_value_ok",
     "json_values",
+    "key_like_values",
     "permuted",
     "play",
     "queue_contents_messages",
@@ -158,6 +160,17 @@ def json_values(max_leaves: int = 8) -> st.SearchStrategy[Json]:
     )
 
 
+def key_like_values() -> st.SearchStrategy[Any]:
+    """Values a caller may pass as an object key (R17): JSON values, and some that are not JSON (NaN, infinities,
+    keys that are no strings, sets) for which the canonical text must fail or read exactly as the encoder's."""
+    odd = st.one_of(st.floats(), st.sets(st.integers(), max_size=2), st.binary(max_size=2))
+    leaves = st.one_of(_scalars, odd)
+    return st.recursive(leaves, lambda inner: st.one_of(
+        st.lists(inner, max_size=3),
+        st.dictionaries(st.one_of(st.text(max_size=5), st.integers(0, 3), st.none()), inner, max_size=3)),
+        max_leaves=10)
+
+
 #: Cheap JSON for property values: scalars, or one flat list or object of scalars.
 small_json = st.one_of(_scalars, st.lists(_scalars, max_size=2),
                        st.dictionaries(st.text(max_size=3), _scalars, max_size=2))
@@ -228,6 +241,21 @@ def _out_of_range_datetimes(draw: st.DrawFn) -> str:
         return f"{y:04d}{mo:02d}{d:02d}T{h:02d}{mi:02d}{s:02d}{off}"
     off = f"-{oh:02d}:{om:02d}" if zone else "Z"
     return f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{off}"
+
+
+@st.composite
+def common_form_datetimes(draw: st.DrawFn) -> str:
+    """The shape servers send, ``YYYY-MM-DDTHH:MM:SS[.fff]Z``, with every field drawn a little past its range (month
+    13, 31 April, 29 February of a common year, hour 24, year 0), and now and then one character that is no digit."""
+    fields = [draw(st.integers(0, 9999)), draw(st.integers(0, 13)), draw(st.integers(0, 32)),
+              draw(st.integers(0, 25)), draw(st.integers(0, 61)), draw(st.integers(0, 61))]
+    y, mo, d, h, mi, s = fields
+    millis = draw(st.one_of(st.just(""), st.integers(0, 999).map(".{:03d}".format)))
+    text = f"{y:04d}-{mo:02d}-{d:02d}T{h:02d}:{mi:02d}:{s:02d}{millis}Z"
+    if draw(st.integers(0, 9)) == 0:
+        i = draw(st.integers(0, len(text) - 1))
+        text = text[:i] + draw(st.sampled_from(["x", " ", "\uff11", "-", ":"])) + text[i + 1:]
+    return text
 
 
 def bad_datetimes() -> st.SearchStrategy[Json]:

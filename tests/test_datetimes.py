@@ -6,9 +6,11 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from helpers import BAD_DATETIMES
+from hypothesis import given
+from strategies import common_form_datetimes
 
 from icws_state import parse_datetime
-from icws_state._datetimes import instant, is_datetime
+from icws_state._datetimes import _EPOCH, _common_instant, _parse, instant, is_datetime
 
 GOOD = [
     "20261122T100000Z",
@@ -103,6 +105,15 @@ def test_parse_datetime_keeps_offset() -> None:
     assert d.utcoffset() == timedelta(hours=5, minutes=30)
     assert parse_datetime("20261122T100000").tzinfo == UTC
     assert parse_datetime("20261122T100000-0100") == datetime(2026, 11, 22, 10, tzinfo=timezone(-timedelta(hours=1)))
+
+
+@given(common_form_datetimes())
+def test_the_common_form_is_read_by_arithmetic_as_the_parser_reads_it(text: str) -> None:
+    # The arithmetic shortcut for what servers send agrees with the general parser, valid or not; -1 is "no".
+    general = _parse(text)
+    expected = -1 if general is None else (general - _EPOCH) // timedelta(microseconds=1) + 86_400_000_000
+    assert _common_instant(text) == expected
+    assert instant(text) == (None if expected == -1 else expected)
 
 
 def test_instant_is_memoised_consistently() -> None:

@@ -32,8 +32,11 @@ from helpers import (
     queue,
     statuses,
 )
+from hypothesis import given
+from strategies import key_like_values
 
 from icws_state import InvalidMessage, Rejected, StateCache
+from icws_state._validation import _ENCODER, canonical_key
 
 ONE_E0 = json.loads("1e0")  # JSON 1e0 decodes to the float 1.0, which is not an integer enum
 
@@ -302,3 +305,16 @@ def test_put_seeds_nothing_a_rejected_message_could_break() -> None:
     assert ASSIST_PATH in cache.subscriptions
     put(cache, HISTORY_PATH)
     assert cache.stats.applied == 1
+
+
+@given(key_like_values())
+def test_an_object_keys_text_is_what_the_standard_encoder_writes(value: Any) -> None:
+    # R17's identity is the canonical JSON text; the encoder made once must write it exactly as a fresh one does,
+    # and refuse what a fresh one refuses (a key that is no string, a set, bytes) with the same error.
+    try:
+        expected = _ENCODER.encode(value)
+    except (TypeError, ValueError) as e:
+        with pytest.raises(type(e)):
+            canonical_key(value)
+        return
+    assert canonical_key(value) == expected
