@@ -1,6 +1,6 @@
 """Subscription lifecycle: section 3 of the spec, as one table and a small class that looks it up.
 
-Theory of operation. Every subscription path the cache has *seen* has a `_Record`. Inputs come from two sides:
+Theory of operation. Every subscription path the cache has *seen* has a `Record`. Inputs come from two sides:
 the client's own HTTP outcomes (PUT/DELETE 2xx, other 4xx/5xx, 410, any 401 or a connection-down message) and
 the server's messages (data messages, which infer ``normal`` from ``none``, and subscription-state messages, which
 carry the state). `EFFECTS` says, for each input, which fields it sets; `SERVER_TRANSITIONS` says which state
@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import enum
 import operator
-from collections import deque
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -24,6 +23,7 @@ import attrs
 from ._enums import SubscriptionState
 from ._json import copy_json
 from ._readonly import read_only
+from ._records import Record
 
 __all__ = [
     "FIELDS",
@@ -78,7 +78,6 @@ _FLAGS = FIELDS[1:5]
 _fields_of = operator.attrgetter(*FIELDS)
 
 #: How many recent transitions a subscription keeps for inspection (all are counted).
-KEEP_TRANSITIONS = 100
 
 _CLIENT_INPUTS = frozenset({Input.PUT_OK, Input.DELETE_OK, Input.FAILED, Input.GONE, Input.SESSION_ENDED})
 #: Pass as ``error`` to leave a record's error alone (a delta state message without one); in `EFFECTS`, a field
@@ -172,29 +171,8 @@ class Subscription:
         return not self.closed
 
 
-class _Record:
-    __slots__ = ("anomalies", "closed", "count", "error", "gone", "parameters", "resync_needed", "stale", "state",
-                 "transitions")
-
-    def __init__(self, closed: bool) -> None:
-        self.state = NONE
-        self.closed = closed
-        self.resync_needed = True
-        self.stale = False
-        self.gone = False
-        self.error: dict[str, Any] | None = None
-        self.parameters: dict[str, Any] = {}
-        #: The recent window only: a subscription that flaps for months must not grow without bound.
-        self.transitions: deque[Transition] = deque(maxlen=KEEP_TRANSITIONS)
-        self.count = 0
-        self.anomalies = 0
-
-    def fields(self) -> tuple[Any, ...]:
-        """The values of `FIELDS`, in that order."""
-        return _fields_of(self)
-
-    def view(self, path: str) -> Subscription:
-        return _view(path, self.fields(), tuple(self.transitions), self.count, self.anomalies)
+def _view_of(path: str, rec: Record) -> Subscription:
+    return _view(path, _fields_of(rec), tuple(rec.transitions), rec.count, rec.anomalies)
 
 
 def _view(path: str, fields: tuple[Any, ...], transitions: tuple[Transition, ...], count: int,
@@ -243,13 +221,13 @@ class Subscriptions(Mapping[str, Subscription]):
 
     def __init__(self) -> None:
         #: Path -> record. The cache reads it directly on the hot path; callers only ever see `SubscriptionsView`.
-        self.records: dict[str, _Record] = {}
+        self.records: dict[str, Record] = {}
         self.session_ended = False
         self.session_end: SessionEnd | None = None
 
     # -- Mapping of read-only views ----------------------------------------------------------------------------
     def __getitem__(self, path: str) -> Subscription:
-        return self.records[path].view(path)
+        return _view_of(path, self.records[path])
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.records)
@@ -258,12 +236,12 @@ class Subscriptions(Mapping[str, Subscription]):
         return len(self.records)
 
     # -- the engine's side -------------------------------------------------------------------------------------
-    def see(self, path: str) -> tuple[_Record, bool]:
+    def see(self, path: str) -> tuple[Record, bool]:
         """The record of ``path``, made on first sight (closed while the session has ended); and whether it is new."""
         rec = self.records.get(path)
         if rec is not None:
             return rec, False
-        rec = self.records[path] = _Record(closed=self.session_ended)
+        rec = self.records[path] = Record(closed=self.session_ended)
         return rec, True
 
     def apply_input(
@@ -273,7 +251,7 @@ class Subscriptions(Mapping[str, Subscription]):
         ``error`` the response's error or the message's (`KEEP` for a delta state message without one)."""
         rec = self.records[path]
         effect = EFFECTS[via]
-        before_fields = rec.fields()
+        before_fields = _fields_of(rec)
         old_state = rec.state
         new_state: SubscriptionState
         if effect.state is _INFER:
@@ -305,13 +283,13 @@ class Subscriptions(Mapping[str, Subscription]):
             rec.transitions.append(transition)
             rec.count += 1
             rec.anomalies += not transition.allowed
-        if rec.fields() == before_fields and transition is None:
+        if _fields_of(rec) == before_fields and transition is None:
             return None, None, None, effect.clears_data
         if transition is not None:
             before = _view(path, before_fields, before_window, rec.count - 1, rec.anomalies - (not transition.allowed))
         else:
             before = _view(path, before_fields, tuple(rec.transitions), rec.count, rec.anomalies)
-        return before, rec.view(path), transition, effect.clears_data
+        return before, _view_of(path, rec), transition, effect.clears_data
 
     def end_session(self, cause: str = "401", error: Mapping[str, Any] | None = None) -> None:
         self.session_ended = True
@@ -324,7 +302,7 @@ class Subscriptions(Mapping[str, Subscription]):
     # -- snapshots ---------------------------------------------------------------------------------------------
     def restore(self, path: str, fields: Mapping[str, Any]) -> None:
         """Set one record from a snapshot's seven fields (``state`` a `SubscriptionState`); no transition is kept."""
-        rec = self.records[path] = _Record(closed=bool(fields["closed"]))
+        rec = self.records[path] = Record(closed=bool(fields["closed"]))
         for name in FIELDS:
             setattr(rec, name, copy_json(fields[name]))
         rec.state = SubscriptionState(fields["state"])

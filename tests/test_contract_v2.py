@@ -364,7 +364,7 @@ def test_the_date_time_memo_keeps_no_long_strings() -> None:
 
 
 def test_transitions_are_a_window_with_a_count() -> None:
-    from icws_state._subscriptions import KEEP_TRANSITIONS
+    from icws_state._records import KEEP_TRANSITIONS
 
     cache = StateCache()
     put(cache, "interactions/agent-assistance")
