@@ -12,7 +12,7 @@ from pathlib import Path
 
 import attrs
 
-from . import baseline, batch, history, memory, recording, report, soak, throughput
+from . import baseline, batch, builds, history, memory, recording, report, soak, throughput
 from .results import Result
 from .streams import Blob, configuration_stream, history_stream, queue_stream, statistic_stream
 
@@ -62,6 +62,12 @@ def run(config: Config, baseline_rev: str | None = None) -> tuple[list[Result], 
     if baseline_rev is not None:
         with _step(f"before and after: history and queue streams against {baseline_rev}"):
             results += baseline.section(baseline_rev, 30_000, 3)
+    if config is SMOKE:
+        with _step("compiled and pure builds, one turn"):
+            results += builds.section(2_000, 1, turns=1, before_rev=None)
+    else:
+        with _step(f"compiled and pure builds side by side, and the pure build against {builds.PURE_BEFORE_REV}"):
+            results += builds.section(30_000, 3)
     with _step(f"history stream, {config.stream_n:,} messages x {config.repeats}"):
         results += throughput.stream_section("history", Blob(history_stream(config.stream_n)), config.repeats)
     with _step(f"queue-contents stream, {config.stream_n:,} messages x {config.repeats}"):

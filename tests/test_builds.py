@@ -57,6 +57,23 @@ def test_the_makefile_and_setup_compile_the_same_modules() -> None:
     assert compiled == hot
 
 
+def _listed() -> list[str]:
+    import re
+
+    setup = re.search(r"COMPILED = \[(.*?)\]", (ROOT / "setup.py").read_text(), re.S)
+    assert setup is not None
+    return sorted(re.findall(r'"icws_state/(\w+)\.py"', setup.group(1)))
+
+
+@pytest.mark.skipif(not icws_state.compiled, reason="no compiled build installed")
+def test_every_module_setup_compiles_runs_compiled() -> None:
+    import importlib
+
+    from icws_state._build import is_compiled
+
+    assert [m for m in _listed() if not is_compiled(importlib.import_module(f"icws_state.{m}"))] == []
+
+
 def test_pure_switch_runs_the_sources() -> None:
     code = "import icws_state, icws_state._cache as c; print(icws_state.compiled, c.__file__.endswith('.py'))"
     out = subprocess.run([sys.executable, "-c", code], env={**os.environ, "ICWS_STATE_PURE": "1"},
