@@ -28,6 +28,7 @@ from setuptools.command.build_ext import build_ext
 COMPILED = [
     "icws_state/_journal.py",
     "icws_state/_records.py",
+    "icws_state/_changes.py",
     "icws_state/_datetimes.py",
     "icws_state/_json.py",
     "icws_state/_readonly.py",

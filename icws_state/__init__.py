@@ -9,8 +9,22 @@ from . import _build
 
 _build.install()  # before any other module: ICWS_STATE_PURE, or stale compiled modules, mean pure Python
 
-from . import _cache, _datetimes, _history, _journal, _json, _logs, _readonly, _records, _reducer, _stores, _validation
+from . import (
+    _cache,
+    _changes,
+    _datetimes,
+    _history,
+    _journal,
+    _json,
+    _logs,
+    _readonly,
+    _records,
+    _reducer,
+    _stores,
+    _validation,
+)
 from ._cache import NOT_ACTIVE, RejectedInput, StateCache, Stats
+from ._changes import Changes
 from ._coalesce import coalesce
 from ._config_queries import ConfigurationQueries
 from ._datetimes import parse_datetime
@@ -35,7 +49,6 @@ from ._events import (
     Anomaly,
     CacheCleared,
     CacheReplaced,
-    Changes,
     Event,
     GenericChanged,
     ItemAdded,
@@ -77,8 +90,8 @@ __version__ = "0.1.0"
 
 #: Whether the compiled (mypyc) hot path is running: True when every module of it was imported as an extension
 #: module, False for the pure-Python modules (no compiler at install time, ``ICWS_STATE_PURE=1``, stale builds).
-compiled: bool = all(_build.is_compiled(m) for m in (_cache, _datetimes, _history, _journal, _json, _logs, _readonly,
-                                                     _records, _reducer, _stores, _validation))
+compiled: bool = all(_build.is_compiled(m) for m in (_cache, _changes, _datetimes, _history, _journal, _json, _logs,
+                                                     _readonly, _records, _reducer, _stores, _validation))
 
 __all__ = [
     "NOT_ACTIVE",

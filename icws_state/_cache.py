@@ -9,15 +9,15 @@ changes are complete. No clock, socket or thread is touched here.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any
+from typing import Any, Final
 
 import attrs
 
+from ._changes import Changes
 from ._enums import SubscriptionState
 from ._errors import InvalidMessage, ReentrantCall, SnapshotError, TransitionAnomaly, UnknownListener
 from ._events import (
     Anomaly,
-    Changes,
     Event,
     Rejected,
     SessionChanged,
@@ -42,11 +42,11 @@ from ._views import ConnectionStateChange
 __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 
 #: The reason given for a message whose subscription is closed, or unseen while the session has ended.
-NOT_ACTIVE = "subscription is not active"
-_EMPTY = Changes([])
+NOT_ACTIVE: Final = "subscription is not active"
+_EMPTY: Final = Changes([])
 #: Statuses are integers of any size (an exchange record is JSON); one this big is only named, never printed.
 _BIG_STATUS = 10**4299
-_NONE = SubscriptionState.NONE
+_NONE: Final = SubscriptionState.NONE
 
 Listener = Callable[[Event], object]
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
+from typing import Final
 
 __all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime"]
 
@@ -31,16 +32,16 @@ _FORM = re.compile(
     re.ASCII,
 )
 _EPOCH = datetime(1, 1, 1, tzinfo=UTC)
-_ONE_DAY_US = 86_400_000_000
+_ONE_DAY_US: Final = 86_400_000_000
 _US = timedelta(microseconds=1)
 
 #: At most this many strings are memoised, each at most `_MEMO_TEXT_LIMIT` characters: well under 2 MB in all.
-_MEMO_LIMIT = 16384
-_MEMO_TEXT_LIMIT = 64
+_MEMO_LIMIT: Final = 16384
+_MEMO_TEXT_LIMIT: Final = 64
 #: The memo: date-time string -> instant, or None for a string that is not one. Read it with
 #: ``MEMO.get(text, MEMO_MISS)`` to skip a call on the hot path; only `instant` writes it.
-MEMO: dict[str, int | None] = {}
-MEMO_MISS = -2
+MEMO: Final[dict[str, int | None]] = {}
+MEMO_MISS: Final = -2
 
 
 def _parse(text: str) -> datetime | None:
@@ -55,10 +56,10 @@ def _parse(text: str) -> datetime | None:
 
 #: Whether to read the common form by arithmetic: compiled (mypyc) it is quicker than the general parser; as
 #: Python source a character loop is several times slower than the regular expression, so the pure build skips it.
-_ARITHMETIC = not __file__.endswith(".py")
+_ARITHMETIC: Final = not __file__.endswith(".py")
 #: Days in the months of a common year, and the days before each month (index 1-12).
-_MONTH_DAYS = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_DAYS_BEFORE = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
+_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
+_DAYS_BEFORE: Final = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
 def _digits(text: str, start: int, end: int) -> int:

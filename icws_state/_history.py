@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import datetime
 from itertools import islice
-from typing import Any, overload
+from typing import Any, Final, overload
 
 from sortedcontainers import SortedList
 
@@ -21,7 +21,7 @@ from ._stores import Item, KeyedStore, KeyedTable
 
 __all__ = ["HistoryStore", "HistoryTable"]
 
-_NO_TIME = -1
+_NO_TIME: Final = -1
 
 
 def _as_instant(when: datetime | str) -> int:

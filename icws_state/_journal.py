@@ -1,4 +1,4 @@
-"""Journal codes: the first element of each journal tuple (`_events.Changes` builds events from them).
+"""Journal codes: the first element of each journal tuple (`_changes.Changes` builds events from them).
 
 A module of their own, with ``Final`` values, so that the compiled modules (mypyc) use them as C constants rather
 than looking a name up in another module at every journal entry.

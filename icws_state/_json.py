@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from typing import Any
+from typing import Any, Final
 
 __all__ = [
     "MAX_DEPTH",
@@ -30,9 +30,9 @@ __all__ = [
 ]
 
 #: Arrays and objects nested more deeply than this are not a JSON value the cache keeps (R8; a message is level 1).
-MAX_DEPTH = 500
+MAX_DEPTH: Final = 500
 #: A JSON text nested more deeply than this is not valid JSON (section 4; the outermost array or object is level 1).
-MAX_TEXT_DEPTH = 1000
+MAX_TEXT_DEPTH: Final = 1000
 #: Integers with more digits than this are not JSON here (Python's own limit for converting them to text).
 MAX_DIGITS = 4300
 _BIG = 10**MAX_DIGITS

@@ -11,7 +11,7 @@ item or a full message it is left out; only properties typed `Kind.MAP` merge on
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, Final
 
 from ._history import HistoryTable
 from ._journal import (
@@ -32,7 +32,7 @@ __all__ = ["PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
 
 Journal = list[tuple[Any, ...]]
 #: Routed paths memoised per row (R11), then forgotten all at once: a client rarely has more subscriptions.
-_PATH_MEMO_LIMIT = 4096
+_PATH_MEMO_LIMIT: Final = 4096
 
 
 def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool) -> Item:
@@ -50,8 +50,13 @@ def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool)
         delta = item.get(m)
         if delta is not None:
             base = cur.get(m) if cur is not None else None
-            merged = {**base, **delta} if base else dict(delta)
-            new[m] = {k: v for k, v in merged.items() if v is not None} if None in delta.values() else merged
+            merged = dict(base) if base else {}
+            for k, v in delta.items():  # one pass: a null removes (R12), anything else is set
+                if v is None:
+                    merged.pop(k, None)
+                else:
+                    merged[k] = v
+            new[m] = merged
     return new
 
 

@@ -11,7 +11,7 @@ import os
 from collections.abc import Callable, Sequence
 
 from ._cache import StateCache
-from ._events import Changes
+from ._changes import Changes
 from ._logs import InputKind, LogInput, ProgressFn, read_log
 
 __all__ = ["feed", "replay"]

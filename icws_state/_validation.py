@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import Any, Final
 
 from ._datetimes import MEMO, MEMO_MISS, instant, is_datetime
 from ._enums import SubscriptionState
@@ -26,7 +26,7 @@ from ._schema import Collection, GenericType, Kind, Row
 
 __all__ = ["MISSING", "Validator", "check_subscription_id", "describe", "key_getter"]
 
-MISSING: Any = object()
+MISSING: Final[Any] = object()
 
 _PYTYPE: dict[Kind, type] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.ENUM: int}
 _BIG = 10**MAX_DIGITS
@@ -366,7 +366,7 @@ def _one_shot_encoder() -> Callable[[Any, int], Any] | None:
     return encode
 
 
-_FAST_ENCODE = _one_shot_encoder()
+_FAST_ENCODE: Final = _one_shot_encoder()
 
 
 def canonical_key(value: Any) -> str:

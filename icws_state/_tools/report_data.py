@@ -22,7 +22,8 @@ from typing import Any, TypeVar
 import attrs
 
 from .._cache import StateCache
-from .._events import Anomaly, Changes, GenericChanged, Rejected, SessionChanged, SubscriptionChanged
+from .._changes import Changes
+from .._events import Anomaly, GenericChanged, Rejected, SessionChanged, SubscriptionChanged
 from .._logs import InputKind, LogInput
 from .._replay import replay
 from .._rows import CONNECTION_STATE, STATISTIC_VALUES
