@@ -84,12 +84,29 @@ class HistoryTable(KeyedTable):
         self.items[key] = new
         if old is None:
             t = new.get(self.order_by)
-            self.order.add((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
+            self._insert((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
             return
         field = self.order_by
         if old.get(field) != new.get(field):
             self.order.remove(self.pair(old, key))
-            self.order.add(self.pair(new, key))
+            self._insert(self.pair(new, key))
+
+    def _insert(self, pair: tuple[int, str]) -> None:
+        """`SortedList.add`, with its commonest case done here: a new interaction is nearly always the latest, and
+        a pair after all others goes at the end of the last sublist. That is what ``add`` does too, after a bisect
+        and two calls which, from compiled code, cost more than the append; done here only when ``add`` would
+        neither split the sublist nor update a positional index (sortedcontainers 2.x's layout: ``_lists``,
+        ``_maxes``, ``_index``, ``_load``, ``_len``, whose invariants `check` verifies). Anything else is ``add``."""
+        order: Any = self.order
+        maxes = order._maxes
+        if maxes and pair > maxes[-1] and not order._index:
+            last = order._lists[-1]
+            if len(last) < (order._load << 1):
+                last.append(pair)
+                maxes[-1] = pair
+                order._len += 1
+                return
+        order.add(pair)
 
     def pop(self, key: str) -> Item | None:
         old = self.items.pop(key, None)

@@ -233,3 +233,24 @@ def test_check_after_many_operations() -> None:
     for k in got:  # every kept item carries the latest time it was sent
         assert cache.history[k].get("initiationTime") == model[k]
     assert [cache.history.index(k) for k in got] == list(range(len(got)))
+
+
+def test_appending_in_time_order_keeps_the_sorted_lists_whole() -> None:
+    # New interactions nearly always come latest, and the store appends those without a full insert. Enough of
+    # them to split sublists several times (a sublist holds up to 2,000 pairs), some out of order, and reads by
+    # position in between (which build the positional index the append must then leave to the full insert).
+    cache = StateCache()
+    put(cache, HISTORY_PATH)
+    start = datetime(2026, 11, 22, tzinfo=UTC)
+    rng = random.Random(7)
+    expected: list[tuple[datetime, str]] = []
+    for n in range(9_000):
+        when = start + timedelta(seconds=n if rng.random() < 0.97 else rng.randrange(n + 1))
+        key = f"{n:05d}"
+        expected.append((when, key))
+        cache.apply(hist(item(key, when.strftime("%Y-%m-%dT%H:%M:%SZ"))))
+        if n % 1_500 == 0:
+            assert cache.history.ordered[len(cache.history) // 2] is not None  # builds the index
+            cache.history._check()
+    cache.history._check()
+    assert list(cache.history) == [k for _, k in sorted(expected)]
