@@ -35,8 +35,8 @@ MAX_DEPTH: Final = 500
 MAX_TEXT_DEPTH: Final = 1000
 #: Integers with more digits than this are not JSON here (Python's own limit for converting them to text).
 MAX_DIGITS = 4300
-_BIG = 10**MAX_DIGITS
-_NEG_BIG = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
+_BIG: Final = 10**MAX_DIGITS
+_NEG_BIG: Final = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
 _JSON_SCALARS = (str, int, float, bool, type(None))
 _SAFE_LEAVES = frozenset({str, bool, type(None)})
 #: orjson reads an integer literal of 19 or more digits as a double; such texts go to the standard decoder. Found

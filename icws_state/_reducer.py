@@ -10,7 +10,6 @@ item or a full message it is left out; only properties typed `Kind.MAP` merge on
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any, Final
 
 from ._history import HistoryTable
@@ -28,7 +27,7 @@ from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
 from ._validation import Validator, key_getter, lookup_key
 
-__all__ = ["PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
+__all__ = ["CollectionOps", "IdSetOps", "PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
 
 Journal = list[tuple[Any, ...]]
 #: Routed paths memoised per row (R11), then forgotten all at once: a client rarely has more subscriptions.
@@ -83,42 +82,45 @@ class PathData:
                 part.clear()
 
 
-def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, bool], None]:
+class CollectionOps:
     """The applier of one keyed collection: added, changed, removed in that order (R12), or one upsert list
     (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items.
 
     The loops read and write the store's dict directly; only an insert, or a change of the order field of an
     ordered store (R6), goes through `KeyedTable.put`, which keeps the order.
     """
-    name, maps = c.name, c.maps
-    key_of = key_getter(c)
-    # The common case, a plain string key compared exactly, reads the key inline; the rest call `key_of`.
-    flat_key = c.key if "." not in c.key and not (c.case_insensitive or c.object_key) else None
-    fold = c.case_insensitive
-    added, removed = c.added, c.removed
-    merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
-    order_field = c.order_by
 
-    def apply(store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
+    def __init__(self, c: Collection) -> None:
+        self.name, self.maps = c.name, c.maps
+        self.key_of = key_getter(c)
+        # The common case, a plain string key compared exactly, reads the key inline; the rest call `key_of`.
+        self.flat_key = c.key if "." not in c.key and not (c.case_insensitive or c.object_key) else None
+        self.fold = c.case_insensitive
+        self.added, self.removed = c.added, c.removed
+        self.merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
+        self.order_field = c.order_by
+
+    def apply(self, store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
         items = store.items
-        put = store.put
-        if added is not None:
-            for item in msg.get(added, ()):
+        name, maps, flat_key, key_of = self.name, self.maps, self.flat_key, self.key_of
+        if self.added is not None:
+            for item in msg.get(self.added, ()):
                 k = item[flat_key] if flat_key is not None else key_of(item)
                 old = items.get(k)
                 new = merge_item(None, item, maps, nulls)
-                put(k, old, new)
+                store.put(k, old, new)
                 if journal is not None:
                     journal.append((J_ADDED, path, name, k, new) if old is None
                                    else (J_CHANGED, path, name, k, old, new))
         plain = not (nulls or maps)
-        for src in merged_lists:
+        order_field = self.order_field
+        for src in self.merged_lists:
             for item in msg.get(src, ()):
                 k = item[flat_key] if flat_key is not None else key_of(item)
                 old = items.get(k)
                 if old is None:
                     new = item.copy() if plain else merge_item(None, item, maps, nulls)
-                    put(k, None, new)
+                    store.put(k, None, new)
                     if journal is not None:
                         journal.append((J_ADDED, path, name, k, new))
                     continue
@@ -126,33 +128,35 @@ def _collection_ops(c: Collection) -> Callable[[Any, Item, Journal | None, str, 
                 if order_field is None or order_field not in item or item[order_field] == old.get(order_field):
                     items[k] = new
                 else:
-                    put(k, old, new)
+                    store.put(k, old, new)
                 if journal is not None:
                     journal.append((J_CHANGED, path, name, k, old, new))
-        if removed is not None:
-            for k in msg.get(removed, ()):
+        if self.removed is not None:
+            fold = self.fold
+            for k in msg.get(self.removed, ()):
                 if fold:
                     k = k.casefold()
-                old = store.pop(k)
-                if old is not None and journal is not None:
-                    journal.append((J_REMOVED, path, name, k, old))
-
-    return apply
+                gone = store.pop(k)
+                if gone is not None and journal is not None:
+                    journal.append((J_REMOVED, path, name, k, gone))
 
 
-def _id_set_ops(s: IdSet) -> Callable[[set[str], Item, Journal | None, str], None]:
+class IdSetOps:
     """The applier of one id set (R5): its added ids, then its removed ones (so an id in both ends up removed).
     ``journal`` is None for a full message, which has emptied the set first."""
-    name, add_src, remove_src = s.name, s.added, s.removed
 
-    def apply(ids: set[str], msg: Item, journal: Journal | None, path: str) -> None:
-        added, removed = msg.get(add_src), msg.get(remove_src)
+    def __init__(self, s: IdSet) -> None:
+        self.name, self.add_src, self.remove_src = s.name, s.added, s.removed
+
+    def apply(self, ids: set[str], msg: Item, journal: Journal | None, path: str) -> None:
+        added, removed = msg.get(self.add_src), msg.get(self.remove_src)
         if journal is None:
             if added:
                 ids.update(added)
             if removed:
                 ids.difference_update(removed)
             return
+        name = self.name
         if added:
             for x in added:
                 if x not in ids:
@@ -163,8 +167,6 @@ def _id_set_ops(s: IdSet) -> Callable[[set[str], Item, Journal | None, str], Non
                 if x in ids:
                     ids.discard(x)
                     journal.append((J_REMOVED, path, name, x, x))
-
-    return apply
 
 
 def _evict(store: KeyedTable, bound: Any, journal: Journal, path: str, name: str) -> None:
@@ -182,20 +184,23 @@ class RowEngine:
         self.type = row.type
         self.state = row.state
         self.validator = Validator(row)
-        self.validate = self.validator.validate
         #: The path when it holds no placeholder; None when it comes from the message (R11).
         self.fixed_path: str | None = None if row.route else row.path
         self.route = row.route
         self._paths: dict[str, str] = {}
-        self._collections = [(i, _collection_ops(c)) for i, c in enumerate(row.collections)]
+        self._collections = [(i, CollectionOps(c)) for i, c in enumerate(row.collections)]
         n = len(row.collections)
-        self._id_sets = [(n + i, _id_set_ops(s)) for i, s in enumerate(row.id_sets)]
+        self._id_sets = [(n + i, IdSetOps(s)) for i, s in enumerate(row.id_sets)]
         m = n + len(row.id_sets)
         self._appends = [(m + i, a.name, a.source) for i, a in enumerate(row.appends)]
         self._bounds = [(i, c.name, c.bound_parameter) for i, c in enumerate(row.collections) if c.bound_parameter]
         self._keeps_properties = row.keeps_properties
         sources = {s for part in row.parts for s in part.sources}
         self._not_scalars = frozenset(RESERVED | sources | ({row.route} if row.route else set()))
+
+    def validate(self, message: Item) -> str | None:
+        """R8 for this row: the reason ``message`` is invalid, or None."""
+        return self.validator.validate(message)
 
     def path_of(self, message: Item) -> str:
         """The subscription path of a valid message: fixed, or filled from its routing property (R11)."""
@@ -221,9 +226,9 @@ class RowEngine:
             items_journal = journal
         parts = data.parts
         for i, ops in self._collections:
-            ops(parts[i], msg, items_journal, path, nulls)
+            ops.apply(parts[i], msg, items_journal, path, nulls)
         for i, id_ops in self._id_sets:
-            id_ops(parts[i], msg, items_journal, path)
+            id_ops.apply(parts[i], msg, items_journal, path)
         for i, name, src in self._appends:
             items = msg.get(src)
             if items:
@@ -269,9 +274,9 @@ class _CollectionEngine(RowEngine):
         if full:
             data.reset()
             journal.append((J_REPLACED, path, self.type))
-            self._ops0(data.parts[0], msg, None, path, self.validator.nulls)
+            self._ops0.apply(data.parts[0], msg, None, path, self.validator.nulls)
         else:
-            self._ops0(data.parts[0], msg, journal, path, self.validator.nulls)
+            self._ops0.apply(data.parts[0], msg, journal, path, self.validator.nulls)
         if self._bound0 is not None:
             _, name, param = self._bound0
             _evict(data.parts[0], parameters.get(param), journal, path, name)
@@ -289,9 +294,9 @@ class _IdSetEngine(RowEngine):
         if full:
             data.reset()
             journal.append((J_REPLACED, path, self.type))
-            self._id_ops0(data.parts[0], msg, None, path)
+            self._id_ops0.apply(data.parts[0], msg, None, path)
         else:
-            self._id_ops0(data.parts[0], msg, journal, path)
+            self._id_ops0.apply(data.parts[0], msg, journal, path)
 
 
 def row_engine(row: Row) -> RowEngine:

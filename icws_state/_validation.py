@@ -29,8 +29,8 @@ __all__ = ["MISSING", "Validator", "check_subscription_id", "describe", "key_get
 MISSING: Final[Any] = object()
 
 _PYTYPE: dict[Kind, type] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.ENUM: int}
-_BIG = 10**MAX_DIGITS
-_NEG_BIG = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
+_BIG: Final = 10**MAX_DIGITS
+_NEG_BIG: Final = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
 
 _EXPECTED: dict[Kind, str] = {
     Kind.STRING: "a string",
@@ -147,7 +147,7 @@ class Validator:
     says whether it carried a ``null`` the merge must act on (R3).
     """
 
-    __slots__ = ("_checks", "_known", "_scan_scalars", "nulls", "validate")
+    __slots__ = ("_checks", "_known", "_scan_scalars", "nulls")
 
     def __init__(self, row: Row | GenericType) -> None:
         self.nulls = False
@@ -162,7 +162,6 @@ class Validator:
             self._scan_scalars = row.keeps_properties
         self._checks = tuple(checks)
         self._known = frozenset({"__type", "isDelta", *(name for name, _, _ in checks)})
-        self.validate = self._compile()
 
     def _row_checks(self, row: Row, checks: list[tuple[str, Check, bool]]) -> None:
         if row.route is not None:
@@ -189,35 +188,30 @@ class Validator:
             if not any(name == n for n, _, _ in checks):
                 checks.append((name, lambda v: None, True))
 
-    def _compile(self) -> Callable[[dict[str, Any]], str | None]:
-        checks, known = self._checks, self._known
-        scan = self._scan_scalars
-
-        def validate(message: dict[str, Any]) -> str | None:
-            self.nulls = False
-            get = message.get
-            present = 2  # __type and isDelta, which the cache has checked already
-            for name, check, required in checks:
-                value = get(name, MISSING)
-                if value is MISSING:
-                    if required:
-                        return f"{name} is required"
-                    continue
-                present += 1
-                reason = check(value)
-                if reason is not None:
-                    return reason
-            if len(message) != present:  # a property no check looked at (or no __type/isDelta): look at them all
-                reason = _unknown_problem(message, known)
-                if reason is not None:
-                    return reason
-                # A known property cannot be null here (its check would have failed), so any null is an unknown
-                # scalar's: R3 gives it a meaning the merge must act on.
-                if scan and not self.nulls and None in message.values():
-                    self.nulls = True
-            return None
-
-        return validate
+    def validate(self, message: dict[str, Any]) -> str | None:
+        """The reason ``message`` is invalid for this row, or None (then `nulls` tells whether it carried a null)."""
+        self.nulls = False
+        get = message.get
+        present = 2  # __type and isDelta, which the cache has checked already
+        for name, check, required in self._checks:
+            value = get(name, MISSING)
+            if value is MISSING:
+                if required:
+                    return f"{name} is required"
+                continue
+            present += 1
+            reason = check(value)
+            if reason is not None:
+                return reason
+        if len(message) != present:  # a property no check looked at (or no __type/isDelta): look at them all
+            reason = _unknown_problem(message, self._known)
+            if reason is not None:
+                return reason
+            # A known property cannot be null here (its check would have failed), so any null is an unknown
+            # scalar's: R3 gives it a meaning the merge must act on.
+            if self._scan_scalars and not self.nulls and None in message.values():
+                self.nulls = True
+        return None
 
     # -- check builders ----------------------------------------------------------------------------------------
     @staticmethod
@@ -270,7 +264,6 @@ class Validator:
         flat_key = key if len(key_path) == 1 and not object_key else None
         nested_key = key_path if len(key_path) > 1 else None
         key_kind = "an object" if object_key else "a string"
-        memo_get = MEMO.get
 
         def check(items: Any) -> str | None:
             if type(items) is not list:
@@ -296,7 +289,7 @@ class Validator:
                         return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
                     if p in dates:
                         if type(v) is str:
-                            when = memo_get(v, MEMO_MISS)
+                            when = MEMO.get(v, MEMO_MISS)
                             if when is not None and (when != MEMO_MISS or instant(v) is not None):
                                 continue
                         return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
