@@ -49,7 +49,6 @@ COMPLETE, MERGE, APPEND = "complete", "merge", "append"
 # Nesting levels (the message is level 1): a top-level property's value, an item of a list, an item's property.
 _TOP, _ITEM_VALUE = 2, 4
 
-Check = Callable[[Any], "str | None"]
 
 
 def _wrong(name: str, kind: Kind, value: Any) -> str:
@@ -153,9 +152,9 @@ class Validator:
         self.nulls = False
         checks: list[tuple[str, Check, bool]] = []
         if isinstance(row, GenericType):
-            checks.append(("subscriptionId", check_subscription_id, False))
+            checks.append(("subscriptionId", _SubscriptionIdCheck(), False))
             for name, kind in row.scalars.items():
-                checks.append((name, self._scalar_check(name, kind, False), name in row.required))
+                checks.append((name, _ScalarCheck(self, name, kind, False), name in row.required))
             self._scan_scalars = True
         else:
             self._row_checks(row, checks)
@@ -165,28 +164,28 @@ class Validator:
 
     def _row_checks(self, row: Row, checks: list[tuple[str, Check, bool]]) -> None:
         if row.route is not None:
-            checks.append((row.route, self._route_check(row.route), True))
+            checks.append((row.route, _RouteCheck(row.route), True))
         if row.route != "subscriptionId":
-            checks.append(("subscriptionId", check_subscription_id, False))
+            checks.append(("subscriptionId", _SubscriptionIdCheck(), False))
         if row.state:
-            checks.append(("state", self._scalar_check("state", Kind.STATE, False), True))
-            checks.append(("error", self._scalar_check("error", Kind.ERROR, False), False))
+            checks.append(("state", _ScalarCheck(self, "state", Kind.STATE, False), True))
+            checks.append(("error", _ScalarCheck(self, "error", Kind.ERROR, False), False))
         for c in row.collections:
             for src, ctx in ((c.added, COMPLETE), (c.changed, MERGE), (c.upsert, MERGE)):
                 if src is not None:
-                    checks.append((src, self._items_check(src, c, ctx), src in row.required))
+                    checks.append((src, _ItemsCheck(self, src, c, ctx), src in row.required))
             if c.removed is not None:
-                checks.append((c.removed, self._strings_check(c.removed), c.removed in row.required))
+                checks.append((c.removed, _StringsCheck(c.removed), c.removed in row.required))
         for s in row.id_sets:
             for src in s.sources:
-                checks.append((src, self._strings_check(src), src in row.required))
+                checks.append((src, _StringsCheck(src), src in row.required))
         for a in row.appends:
-            checks.append((a.source, self._items_check(a.source, a, APPEND), a.source in row.required))
+            checks.append((a.source, _ItemsCheck(self, a.source, a, APPEND), a.source in row.required))
         for name, kind in row.scalars.items():
-            checks.append((name, self._scalar_check(name, kind, name in row.nullable), name in row.required))
+            checks.append((name, _ScalarCheck(self, name, kind, name in row.nullable), name in row.required))
         for name in row.required:
             if not any(name == n for n, _, _ in checks):
-                checks.append((name, lambda v: None, True))
+                checks.append((name, Check(), True))  # required, of any value
 
     def validate(self, message: dict[str, Any]) -> str | None:
         """The reason ``message`` is invalid for this row, or None (then `nulls` tells whether it carried a null)."""
@@ -200,7 +199,7 @@ class Validator:
                     return f"{name} is required"
                 continue
             present += 1
-            reason = check(value)
+            reason = check.problem(value)
             if reason is not None:
                 return reason
         if len(message) != present:  # a property no check looked at (or no __type/isDelta): look at them all
@@ -213,113 +212,150 @@ class Validator:
                 self.nulls = True
         return None
 
-    # -- check builders ----------------------------------------------------------------------------------------
-    @staticmethod
-    def _route_check(name: str) -> Check:
-        def check(value: Any) -> str | None:
-            if type(value) is str and value:
-                return None
-            return f"{name} must be a non-empty string, got {describe(value)}"
 
-        return check
+class Check:
+    """The check of one top-level property: `problem` says why a value is wrong, or None. A class rather than a
+    closure so that the validator's loop makes native calls when compiled; the subclasses are the kinds below."""
 
-    def _scalar_check(self, name: str, kind: Kind, nullable: bool) -> Check:
-        ok = _predicate(kind)
+    def problem(self, value: Any) -> str | None:
+        return None
 
-        def check(value: Any) -> str | None:
-            if value is None and nullable:
-                self.nulls = True
-                return None
-            return _kind_problem(name, kind, value, ok, _TOP)
 
-        return check
+class _SubscriptionIdCheck(Check):
+    def problem(self, value: Any) -> str | None:
+        return check_subscription_id(value)
 
-    @staticmethod
-    def _strings_check(name: str) -> Check:
-        def check(value: Any) -> str | None:
-            if type(value) is not list:
-                return _wrong(name, Kind.STRING_LIST, value)
-            for i, v in enumerate(value):
-                if type(v) is not str:
-                    return f"{name}[{i}] must be a string, got {describe(v)}"
+
+class _RouteCheck(Check):
+    """A routing property (R11): a non-empty string."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def problem(self, value: Any) -> str | None:
+        if type(value) is str and value:
             return None
+        return f"{self.name} must be a non-empty string, got {describe(value)}"
 
-        return check
 
-    def _items_check(self, name: str, part: Any, ctx: str) -> Check:
-        """One list of items: each an object with its key (for a collection) and typed known properties."""
+class _ScalarCheck(Check):
+    """A typed top-level property; null where the row allows it, which sets the owner's `Validator.nulls`."""
+
+    def __init__(self, owner: Validator, name: str, kind: Kind, nullable: bool) -> None:
+        self.owner, self.name, self.kind, self.nullable = owner, name, kind, nullable
+        self.ok = _predicate(kind)
+
+    def problem(self, value: Any) -> str | None:
+        if value is None and self.nullable:
+            self.owner.nulls = True
+            return None
+        return _kind_problem(self.name, self.kind, value, self.ok, _TOP)
+
+
+class _StringsCheck(Check):
+    """A list of ids (R5, and the removed keys of a collection)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+
+    def problem(self, value: Any) -> str | None:
+        if type(value) is not list:
+            return _wrong(self.name, Kind.STRING_LIST, value)
+        for i, v in enumerate(value):
+            if type(v) is not str:
+                return f"{self.name}[{i}] must be a string, got {describe(v)}"
+        return None
+
+
+class _ItemsCheck(Check):
+    """One list of items: each an object with its key (for a collection) and typed known properties; a null the
+    merge must act on sets the owner's `Validator.nulls`."""
+
+    def __init__(self, owner: Validator, name: str, part: Any, ctx: str) -> None:
+        self.owner, self.name = owner, name
         fields: Mapping[str, Kind] = part.item
-        nullable: frozenset[str] = part.nullable
+        self.fields = fields
+        self.nullable: frozenset[str] = part.nullable
+        nullable = self.nullable
         # Strings and booleans: one type test each. Enums apart: an integer must also be of a size JSON can carry.
-        simple = {p: _PYTYPE[k] for p, k in fields.items() if k in _PYTYPE and k is not Kind.ENUM and p not in nullable}
-        enums = frozenset(p for p, k in fields.items() if k is Kind.ENUM)
-        dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
-        other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items()
-                 if p not in simple and p not in dates and p not in enums}
+        self.simple = {p: _PYTYPE[k] for p, k in fields.items()
+                       if k in _PYTYPE and k is not Kind.ENUM and p not in nullable}
+        self.enums = frozenset(p for p, k in fields.items() if k is Kind.ENUM)
+        self.dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
+        self.other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items()
+                      if p not in self.simple and p not in self.dates and p not in self.enums}
         # Objects hold arbitrary JSON below them (R8's JSON-value rule walks them); a map's test covers it whole.
-        open_kinds = frozenset(p for p, k in fields.items() if k in (Kind.OBJECT, Kind.ERROR))
+        self.open_kinds = frozenset(p for p, k in fields.items() if k in (Kind.OBJECT, Kind.ERROR))
         key: str | None = part.key if isinstance(part, Collection) else None
+        self.key = key
         key_path = key.split(".") if key else []
-        object_key = isinstance(part, Collection) and part.object_key
-        flat_key = key if len(key_path) == 1 and not object_key else None
-        nested_key = key_path if len(key_path) > 1 else None
-        key_kind = "an object" if object_key else "a string"
+        self.object_key = isinstance(part, Collection) and part.object_key
+        self.flat_key = key if len(key_path) == 1 and not self.object_key else None
+        self.nested_key = key_path if len(key_path) > 1 else None
+        self.key_kind = "an object" if self.object_key else "a string"
 
-        def check(items: Any) -> str | None:
-            if type(items) is not list:
-                return f"{name} must be a list of objects, got {describe(items)}"
-            for item in items:
-                if type(item) is not dict:
-                    return f"{name}[{_position(items, item)}] must be an object, got {describe(item)}"
-                if flat_key is not None:
-                    if type(item.get(flat_key)) is not str:
-                        return f"{name}[{_position(items, item)}] lacks a string {flat_key}"
-                elif nested_key is not None:
-                    if type(_dig(item, nested_key)) is not str:
-                        return f"{name}[{_position(items, item)}] lacks a string {key}"
-                elif object_key and type(item.get(key)) is not dict:
-                    return f"{name}[{_position(items, item)}] lacks {key_kind} {key}"
-                p: Any
-                v: Any
-                for p, v in item.items():
-                    t = simple.get(p)
-                    if type(v) is t:
-                        continue
-                    if t is not None:
-                        return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
-                    if p in dates:
-                        if type(v) is str:
-                            when = MEMO.get(v, MEMO_MISS)
-                            if when is not None and (when != MEMO_MISS or instant(v) is not None):
-                                continue
-                        return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
-                    if p in enums:  # an integer, of a size JSON can carry
-                        if type(v) is int and _NEG_BIG < v < _BIG:
+    def problem(self, value: Any) -> str | None:
+        name, items = self.name, value
+        if type(items) is not list:
+            return f"{name} must be a list of objects, got {describe(items)}"
+        simple, dates, flat_key, nested_key = self.simple, self.dates, self.flat_key, self.nested_key
+        for item in items:
+            if type(item) is not dict:
+                return f"{name}[{_position(items, item)}] must be an object, got {describe(item)}"
+            if flat_key is not None:
+                if type(item.get(flat_key)) is not str:
+                    return f"{name}[{_position(items, item)}] lacks a string {flat_key}"
+            elif nested_key is not None:
+                if type(_dig(item, nested_key)) is not str:
+                    return f"{name}[{_position(items, item)}] lacks a string {self.key}"
+            elif self.object_key and type(item.get(self.key)) is not dict:
+                return f"{name}[{_position(items, item)}] lacks {self.key_kind} {self.key}"
+            p: Any
+            v: Any
+            for p, v in item.items():
+                t = simple.get(p)
+                if type(v) is t:
+                    continue
+                if t is not None:
+                    return _wrong(f"{name}[{_position(items, item)}].{p}", self.fields[p], v)
+                if p in dates:
+                    if type(v) is str:
+                        when = MEMO.get(v, MEMO_MISS)
+                        if when is not None and (when != MEMO_MISS or instant(v) is not None):
                             continue
-                        if v is not None or p not in nullable:
-                            return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.ENUM, v)
-                    if type(p) is not str:
-                        return f"{name}[{_position(items, item)}] has a key that is not a string: {describe(p)}"
-                    if v is None:
-                        if p in fields and p not in nullable:
-                            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
-                        self.nulls = True
-                        continue
-                    ok = other.get(p)
-                    if ok is not None:
-                        if not ok(v):
-                            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
-                        if p not in open_kinds or json_value_problem(v, _ITEM_VALUE) is None:
-                            continue
-                    else:
-                        tv = type(v)
-                        if tv is str or tv is bool or json_value_problem(v, _ITEM_VALUE) is None:
-                            continue
-                    # Only now, on the way out, is the reason spelled out with the item's position.
-                    return json_value_problem(v, _ITEM_VALUE, f"{name}[{_position(items, item)}].{p}")
+                    return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
+                reason = self._rest(items, item, p, v)
+                if reason is not None:
+                    return reason
+        return None
+
+    def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any) -> str | None:
+        """Everything but strings, booleans and date-times, the common kinds `problem` decides inline."""
+        name, fields, nullable = self.name, self.fields, self.nullable
+        if p in self.enums:  # an integer, of a size JSON can carry
+            if type(v) is int and _NEG_BIG < v < _BIG:
+                return None
+            if v is not None or p not in nullable:
+                return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.ENUM, v)
+        if type(p) is not str:
+            return f"{name}[{_position(items, item)}] has a key that is not a string: {describe(p)}"
+        if v is None:
+            if p in fields and p not in nullable:
+                return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
+            self.owner.nulls = True
             return None
-
-        return check
+        ok = self.other.get(p)
+        if ok is not None:
+            if not ok(v):
+                return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
+            if p not in self.open_kinds or json_value_problem(v, _ITEM_VALUE) is None:
+                return None
+        else:
+            tv = type(v)
+            if tv is str or tv is bool or json_value_problem(v, _ITEM_VALUE) is None:
+                return None
+        # Only now, on the way out, is the reason spelled out with the item's position.
+        return json_value_problem(v, _ITEM_VALUE, f"{name}[{_position(items, item)}].{p}")
 
 
 def _position(items: list[Any], item: Any) -> int:
