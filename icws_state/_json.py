@@ -187,7 +187,8 @@ def _is_json(node: Any, level: int) -> bool:
     if level > MAX_DEPTH:
         return False
     if type(node) is dict:
-        for k, v in node.items():
+        d: dict[Any, Any] = node  # typed: compiled, iterated natively
+        for k, v in d.items():
             if type(k) is not str:
                 return False
             tv = type(v)
@@ -199,7 +200,8 @@ def _is_json(node: Any, level: int) -> bool:
             elif _scalar_problem(v):
                 return False
         return True
-    for v in node:
+    values: list[Any] = node
+    for v in values:
         tv = type(v)
         if tv is str or tv is bool or v is None:
             continue

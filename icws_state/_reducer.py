@@ -46,10 +46,10 @@ def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool)
             if v is None:
                 del new[p]
     for m in maps:
-        delta = item.get(m)
+        delta: dict[str, Any] | None = item.get(m)  # an object of strings and nulls (R8 checked it)
         if delta is not None:
             base = cur.get(m) if cur is not None else None
-            merged = dict(base) if base else {}
+            merged: dict[str, Any] = dict(base) if base else {}
             for k, v in delta.items():  # one pass: a null removes (R12), anything else is set
                 if v is None:
                     merged.pop(k, None)
@@ -103,8 +103,10 @@ class CollectionOps:
     def apply(self, store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
         items = store.items
         name, maps, flat_key, key_of = self.name, self.maps, self.flat_key, self.key_of
-        if self.added is not None:
-            for item in msg.get(self.added, ()):
+        # Typed locals (lists of items, R8 checked them): compiled, the loops then run natively.
+        added: list[Item] | None = msg.get(self.added) if self.added is not None else None
+        if added is not None:
+            for item in added:
                 k = item[flat_key] if flat_key is not None else key_of(item)
                 old = items.get(k)
                 new = merge_item(None, item, maps, nulls)
@@ -115,7 +117,10 @@ class CollectionOps:
         plain = not (nulls or maps)
         order_field = self.order_field
         for src in self.merged_lists:
-            for item in msg.get(src, ()):
+            merged: list[Item] | None = msg.get(src)
+            if merged is None:
+                continue
+            for item in merged:
                 k = item[flat_key] if flat_key is not None else key_of(item)
                 old = items.get(k)
                 if old is None:
@@ -131,9 +136,10 @@ class CollectionOps:
                     store.put(k, old, new)
                 if journal is not None:
                     journal.append((J_CHANGED, path, name, k, old, new))
-        if self.removed is not None:
+        removed: list[str] | None = msg.get(self.removed) if self.removed is not None else None
+        if removed is not None:
             fold = self.fold
-            for k in msg.get(self.removed, ()):
+            for k in removed:
                 if fold:
                     k = k.casefold()
                 gone = store.pop(k)
@@ -149,7 +155,8 @@ class IdSetOps:
         self.name, self.add_src, self.remove_src = s.name, s.added, s.removed
 
     def apply(self, ids: set[str], msg: Item, journal: Journal | None, path: str) -> None:
-        added, removed = msg.get(self.add_src), msg.get(self.remove_src)
+        added: list[str] | None = msg.get(self.add_src)
+        removed: list[str] | None = msg.get(self.remove_src)
         if journal is None:
             if added:
                 ids.update(added)
@@ -245,8 +252,12 @@ class RowEngine:
         """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
         skip = self._not_scalars
         old = data.properties
-        if not full and msg.keys() <= skip:
-            return
+        if not full:
+            for p in msg:
+                if p not in skip:
+                    break
+            else:  # nothing but the row's own properties: no scalar to merge
+                return
         new = {} if full else dict(old)
         for p, v in msg.items():
             if p in skip:

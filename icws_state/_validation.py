@@ -58,7 +58,8 @@ def _wrong(name: str, kind: Kind, value: Any) -> str:
 def _is_map(value: Any, nulls_ok: bool) -> bool:
     if type(value) is not dict:
         return False
-    for k, v in value.items():
+    d: dict[Any, Any] = value
+    for k, v in d.items():
         if type(k) is not str or (type(v) is not str and (v is not None or not nulls_ok)):
             return False
     return True
@@ -261,7 +262,8 @@ class _StringsCheck(Check):
     def problem(self, value: Any) -> str | None:
         if type(value) is not list:
             return _wrong(self.name, Kind.STRING_LIST, value)
-        for i, v in enumerate(value):
+        ids: list[Any] = value
+        for i, v in enumerate(ids):
             if type(v) is not str:
                 return f"{self.name}[{i}] must be a string, got {describe(v)}"
         return None
@@ -283,7 +285,10 @@ class _ItemsCheck(Check):
         self.enums = frozenset(p for p, k in fields.items() if k is Kind.ENUM)
         self.dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
         self.other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items()
-                      if p not in self.simple and p not in self.dates and p not in self.enums}
+                      if p not in self.simple and p not in self.dates and p not in self.enums and k is not Kind.MAP}
+        # Maps (queue attributes) are tested here directly: the commonest kind after the ones `problem` inlines.
+        self.maps = frozenset(p for p, k in fields.items() if k is Kind.MAP)
+        self.map_nulls = ctx == MERGE
         # Objects hold arbitrary JSON below them (R8's JSON-value rule walks them); a map's test covers it whole.
         self.open_kinds = frozenset(p for p, k in fields.items() if k in (Kind.OBJECT, Kind.ERROR))
         key: str | None = part.key if isinstance(part, Collection) else None
@@ -295,13 +300,15 @@ class _ItemsCheck(Check):
         self.key_kind = "an object" if self.object_key else "a string"
 
     def problem(self, value: Any) -> str | None:
-        name, items = self.name, value
-        if type(items) is not list:
-            return f"{name} must be a list of objects, got {describe(items)}"
+        name = self.name
+        if type(value) is not list:
+            return f"{name} must be a list of objects, got {describe(value)}"
+        items: list[Any] = value  # typed locals: compiled, the loops below then iterate natively
         simple, dates, flat_key, nested_key = self.simple, self.dates, self.flat_key, self.nested_key
-        for item in items:
-            if type(item) is not dict:
-                return f"{name}[{_position(items, item)}] must be an object, got {describe(item)}"
+        for each in items:
+            if type(each) is not dict:
+                return f"{name}[{_position(items, each)}] must be an object, got {describe(each)}"
+            item: dict[Any, Any] = each
             if flat_key is not None:
                 if type(item.get(flat_key)) is not str:
                     return f"{name}[{_position(items, item)}] lacks a string {flat_key}"
@@ -344,6 +351,10 @@ class _ItemsCheck(Check):
                 return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
             self.owner.nulls = True
             return None
+        if p in self.maps:
+            if _is_map(v, self.map_nulls):
+                return None
+            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
         ok = self.other.get(p)
         if ok is not None:
             if not ok(v):
