@@ -33,6 +33,8 @@ __all__ = [
 MAX_DEPTH: Final = 500
 #: A JSON text nested more deeply than this is not valid JSON (section 4; the outermost array or object is level 1).
 MAX_TEXT_DEPTH: Final = 1000
+#: How many levels `_is_json` looks down before leaving a value to the explicit-stack walk.
+_SHALLOW: Final = 16
 #: Integers with more digits than this are not JSON here (Python's own limit for converting them to text).
 MAX_DIGITS = 4300
 _BIG: Final = 10**MAX_DIGITS
@@ -151,7 +153,7 @@ def json_value_problem(value: Any, depth: int = 1, where: str = "message") -> st
     t = type(value)
     if t is not dict and t is not list:
         return f"{where} is not a JSON value" if _scalar_problem(value) else None
-    if _is_json(value, depth):
+    if _is_json(value, depth, min(MAX_DEPTH, depth + _SHALLOW)):
         return None
     # Depth-first with an explicit stack of (container, level); strings, booleans and nulls, by far the most
     # common leaves, cost one set lookup each.
@@ -180,11 +182,12 @@ def json_value_problem(value: Any, depth: int = 1, where: str = "message") -> st
     return None
 
 
-def _is_json(node: Any, level: int) -> bool:
+def _is_json(node: Any, level: int, stop: int) -> bool:
     """Whether a dict or list (at nesting ``level``) holds only JSON values: the common answer, found by recursion
-    without allocating (compiled, this is most of what checking a message costs). Recursion stops at
-    `MAX_DEPTH` levels, so it stays shallow; any problem sends the caller to the walk that names it."""
-    if level > MAX_DEPTH:
+    without allocating (compiled, this is most of what checking a message costs). It gives up (False) below level
+    ``stop``, a few levels down, so that it never needs much stack whatever the caller's depth; a deeper value, like
+    any problem, goes to the walk with an explicit stack, which decides."""
+    if level > stop:
         return False
     if type(node) is dict:
         d: dict[Any, Any] = node  # typed: compiled, iterated natively
@@ -195,7 +198,7 @@ def _is_json(node: Any, level: int) -> bool:
             if tv is str or tv is bool or v is None:
                 continue
             if tv is dict or tv is list:
-                if not _is_json(v, level + 1):
+                if not _is_json(v, level + 1, stop):
                     return False
             elif _scalar_problem(v):
                 return False
@@ -206,7 +209,7 @@ def _is_json(node: Any, level: int) -> bool:
         if tv is str or tv is bool or v is None:
             continue
         if tv is dict or tv is list:
-            if not _is_json(v, level + 1):
+            if not _is_json(v, level + 1, stop):
                 return False
         elif _scalar_problem(v):
             return False
