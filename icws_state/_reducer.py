@@ -25,7 +25,7 @@ from ._journal import (
 )
 from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
-from ._validation import Validator, key_getter, lookup_key
+from ._validation import Validator, canonical_key, key_getter, lookup_key
 
 __all__ = ["CollectionOps", "IdSetOps", "PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
 
@@ -95,19 +95,26 @@ class CollectionOps:
         self.key_of = key_getter(c)
         # The common case, a plain string key compared exactly, reads the key inline; the rest call `key_of`.
         self.flat_key = c.key if "." not in c.key and not (c.case_insensitive or c.object_key) else None
+        self.object_key = c.key if c.object_key else None
         self.fold = c.case_insensitive
         self.added, self.removed = c.added, c.removed
         self.merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
         self.order_field = c.order_by
 
+    def key(self, item: Item) -> str:
+        """The store key of an item whose key is not a plain string property (R16, R17, a dotted path)."""
+        if self.object_key is not None:
+            return canonical_key(item[self.object_key])
+        return self.key_of(item)
+
     def apply(self, store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:
         items = store.items
-        name, maps, flat_key, key_of = self.name, self.maps, self.flat_key, self.key_of
+        name, maps, flat_key = self.name, self.maps, self.flat_key
         # Typed locals (lists of items, R8 checked them): compiled, the loops then run natively.
         added: list[Item] | None = msg.get(self.added) if self.added is not None else None
         if added is not None:
             for item in added:
-                k = item[flat_key] if flat_key is not None else key_of(item)
+                k = item[flat_key] if flat_key is not None else self.key(item)
                 old = items.get(k)
                 new = merge_item(None, item, maps, nulls)
                 store.put(k, old, new)
@@ -121,7 +128,7 @@ class CollectionOps:
             if merged is None:
                 continue
             for item in merged:
-                k = item[flat_key] if flat_key is not None else key_of(item)
+                k = item[flat_key] if flat_key is not None else self.key(item)
                 old = items.get(k)
                 if old is None:
                     new = item.copy() if plain else merge_item(None, item, maps, nulls)

@@ -409,8 +409,64 @@ def _one_shot_encoder() -> Callable[[Any, int], Any] | None:
 _FAST_ENCODE: Final = _one_shot_encoder()
 
 
+_QUOTE: Final = json.encoder.encode_basestring
+#: Compiled (mypyc), `_write_canonical` is quicker than the encoder; as Python source it is slower, and unused.
+_COMPILED: Final = not __file__.endswith(".py")
+#: How deep `_write_canonical` goes before leaving a key to the encoder (keys are shallow: two levels, usually).
+_CANONICAL_DEPTH: Final = 8
+
+
+def _write_canonical(value: Any, out: list[str], depth: int) -> bool:
+    """Append the canonical text of a key made of objects, arrays, strings, booleans and nulls to ``out``; False
+    for anything else (a number, a key that is not a string, a deep value), which the encoder then writes. The
+    same text as `_ENCODER`'s, at about a third of its cost on a statistic key (its sort and its accumulator are
+    made per call)."""
+    t = type(value)
+    if t is str:
+        out.append(_QUOTE(value))
+    elif t is dict:
+        if depth > _CANONICAL_DEPTH:
+            return False
+        d: dict[Any, Any] = value
+        keys = list(d)
+        for k in keys:
+            if type(k) is not str:
+                return False
+        keys.sort()
+        out.append("{")
+        for i, k in enumerate(keys):
+            if i:
+                out.append(",")
+            out.append(_QUOTE(k))
+            out.append(":")
+            if not _write_canonical(d[k], out, depth + 1):
+                return False
+        out.append("}")
+    elif t is list:
+        if depth > _CANONICAL_DEPTH:
+            return False
+        values: list[Any] = value
+        out.append("[")
+        for i, v in enumerate(values):
+            if i:
+                out.append(",")
+            if not _write_canonical(v, out, depth + 1):
+                return False
+        out.append("]")
+    elif t is bool:
+        out.append("true" if value else "false")
+    elif value is None:
+        out.append("null")
+    else:
+        return False
+    return True
+
+
 def canonical_key(value: Any) -> str:
     """R17: an object key's identity, its canonical JSON text (sorted keys, no whitespace, non-ASCII as is)."""
+    out: list[str] = []
+    if _COMPILED and _write_canonical(value, out, 0):
+        return "".join(out)
     if _FAST_ENCODE is not None and type(value) is dict:
         return "".join(_FAST_ENCODE(value, 0))
     return _ENCODER.encode(value)
