@@ -191,10 +191,9 @@ class Validator:
     def validate(self, message: dict[str, Any]) -> str | None:
         """The reason ``message`` is invalid for this row, or None (then `nulls` tells whether it carried a null)."""
         self.nulls = False
-        get = message.get
         present = 2  # __type and isDelta, which the cache has checked already
         for name, check, required in self._checks:
-            value = get(name, MISSING)
+            value = message.get(name, MISSING)
             if value is MISSING:
                 if required:
                     return f"{name} is required"
