@@ -209,6 +209,7 @@ class RowEngine:
         self._appends = [(m + i, a.name, a.source) for i, a in enumerate(row.appends)]
         self._bounds = [(i, c.name, c.bound_parameter) for i, c in enumerate(row.collections) if c.bound_parameter]
         self._keeps_properties = row.keeps_properties
+        self._typed_scalars = bool(row.scalars)
         sources = {s for part in row.parts for s in part.sources}
         self._not_scalars = frozenset(RESERVED | sources | ({row.route} if row.route else set()))
 
@@ -259,6 +260,8 @@ class RowEngine:
         """R15: the row's other top-level properties, replaced (full) or merged (delta) like any cached value."""
         skip = self._not_scalars
         old = data.properties
+        if not full and not self._typed_scalars and not self.validator.unknown:
+            return  # every property of the message was one of the row's own (the validator counted them)
         if not full:
             for p in msg:
                 if p not in skip:

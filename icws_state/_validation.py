@@ -144,13 +144,16 @@ class Validator:
     """The compiled R8 checks of one row (or of one typed generic type).
 
     `validate` takes a message dict and returns a reason, or None when it is valid; after a valid message `nulls`
-    says whether it carried a ``null`` the merge must act on (R3).
+    says whether it carried a ``null`` the merge must act on (R3), and `unknown` whether it had a property the row
+    does not know.
     """
 
-    __slots__ = ("_checks", "_known", "_scan_scalars", "nulls")
+    __slots__ = ("_checks", "_known", "_scan_scalars", "nulls", "unknown")
 
     def __init__(self, row: Row | GenericType) -> None:
         self.nulls = False
+        #: After a valid message: whether it had a top-level property no check looked at (an unknown scalar, R15).
+        self.unknown = False
         checks: list[tuple[str, Check, bool]] = []
         if isinstance(row, GenericType):
             checks.append(("subscriptionId", _SubscriptionIdCheck(), False))
@@ -202,7 +205,8 @@ class Validator:
             reason = check.problem(value)
             if reason is not None:
                 return reason
-        if len(message) != present:  # a property no check looked at (or no __type/isDelta): look at them all
+        self.unknown = len(message) != present
+        if self.unknown:  # a property no check looked at (or no __type/isDelta): look at them all
             reason = _unknown_problem(message, self._known)
             if reason is not None:
                 return reason
