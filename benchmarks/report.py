@@ -123,6 +123,10 @@ def markdown(results: Sequence[Result], points: Sequence[SizePoint], machine: Ma
         "stream is a users list of 5,000 objects, then deltas of 1 to 20 objects changed, added or removed; the "
         "statistics stream is a workgroup dashboard's 200 values (5 statistics for 40 workgroups), then deltas of 1 "
         "to 10 values, about 5% of them `null`.",
+        "- **Builds**: the section *compiled and pure builds* runs each build in its own interpreter (the pure one "
+        "with `ICWS_STATE_PURE=1`), alternately, with the floor measured in the same process; a third probe runs "
+        "the pure modules of the last revision before the compiled build. Every other section measures the build "
+        "installed in the benchmark's environment (compiled, where a C compiler was present at install).",
         "- **apply**: `StateCache().apply` per message, lenient and strict, with and without a no-op listener "
         "(which makes the cache build and deliver every event). The targets apply to the rows without a listener.",
         "- **typed**: the naive typed design for scale: each message structured into attrs classes by a cattrs "

@@ -10,47 +10,38 @@ from __future__ import annotations
 __all__ = ["explain"]
 
 _APPLY = (
-    "The floor does no validation, no ordering, no lifecycle and no events; `apply` does all four, in pure Python. "
-    "Measured piece by piece on this stream (process time, same run): validation (R8: the type of every property "
-    "of every item, and each distinct date-time string parsed once, about 0.9 µs a string; most new interactions "
-    "bring two) costs about 1.6 µs a message, more than the whole floor (about 0.9 µs); the merges with the "
-    "ordered insert of R6 about 1.9 µs; routing, the lifecycle check and the event journal about 0.4 µs. A "
-    "hand-fused prototype of the history path alone (no calls, no lifecycle, everything inlined) reached 0.31 of "
-    "the floor, so per-property validation in CPython puts the 0.33 target just out of reach of this design; "
-    "closing it would take a compiled validator (for example a C or Rust extension, or mypyc on the hot modules) "
-    "rather than more Python. "
-    "Events are not the cost: with nobody listening `apply` only appends tuples to a journal; a listener (which "
-    "makes every event object) costs the difference between the rows with and without one."
+    "The floor does no validation, no ordering, no lifecycle and no events; `apply` does all four. Sampled with "
+    "`perf` on this stream (compiled build): R8's item checks are about 40% of `apply` (one dict lookup and one "
+    "type test per property of every item, and each new date-time string read once), the merges about 45% (the "
+    "copy-on-write merge of each changed item, the sorted insert of each new interaction, the journal tuple), "
+    "the id-set messages, routing, the lifecycle check and the `Changes` result the rest. Most of what remains is "
+    "CPython's own dict work, which compiling does not make cheaper; see the compiled and pure section for what "
+    "would close the gap. Events are not the cost: with nobody listening `apply` only appends tuples to a "
+    "journal; a listener (which makes every event object) costs the difference between the rows with and "
+    "without one."
 )
 
 _QUEUE = (
-    "The queue floor merges attribute maps one level down with no checks. `apply` also checks every item (a "
-    "string key, an object of string values for `attributes`, with null allowed only in changed items), keeps "
-    "unknown top-level properties (R15), routes by `subscriptionId` to its own path with its lifecycle (R11), "
-    "and merges copy-on-write so that events can hand out the old and the new item. It lands on either side of "
-    "the target from run to run on this shared machine (0.27 to 0.35 seen); the costs are those of the history "
-    "stream without the date-times and the ordered insert."
+    "The queue floor merges attribute maps in place with no checks. `apply` also checks every item (a string "
+    "key, an object of string values for `attributes`, null allowed only in changed items), routes by "
+    "`subscriptionId` to its own path with its lifecycle (R11), and merges copy-on-write so that events can hand "
+    "out the old and the new item: sampled on the compiled build, that copy is about a third of `apply`, the "
+    "checks a little more than a quarter."
 )
 
 _CONFIGURATION = (
     "A configuration object's properties are whatever its subscription asked for, so to the table they are all "
     "unknown: R8 still checks each one's value (a JSON value, nested at most 500 levels) and the key's "
-    "`configurationId` (an object with a string `id`), which the floor does not. Profiled on this stream, "
-    "validation is more than half of `apply`'s time (each item's properties walked once, the dotted key dug "
-    "out once there and once more by the merge), the copy-on-write merge of each changed object about a third, "
-    "routing, the lifecycle and the journal the rest. The floor's own work per object is a dict update, about "
-    "as cheap as Python gets, so the ratio is that of a checked merge against an unchecked one; the way to close "
-    "it is the one named under the history stream (a compiled validator), not a special case for this row."
+    "`configurationId` (an object with a string `id`), which the floor does not; the merge of each changed "
+    "object is copy-on-write where the floor updates in place. The ratio is that of a checked merge against an "
+    "unchecked one."
 )
 
 _STATISTICS = (
-    "The floor's own cost is mostly the key: each value's `statisticKey` object encoded as canonical JSON text "
-    "(R17), about 3 µs a key with a reused encoder, which `apply` pays as well. On top of it `apply` checks every "
-    "item (the key an object, the value an object or null) and walks both objects once for R8's JSON-value rule "
-    "(JSON types only, at most 500 levels): profiled on this stream, that walk is about half of `apply`'s time, "
-    "the key encoding about a fifth, the copy-on-write upsert and the journal most of the rest. Because the floor "
-    "already pays for the encoding, the ratio is higher than on the other streams; closing the rest would take "
-    "the compiled validator named under the history stream."
+    "The floor's own cost is mostly the key: each value's `statisticKey` object written as canonical JSON text "
+    "(R17) by one reused C encoder, which `apply` pays as well (compiled, with a writer of its own for keys of "
+    "objects, arrays and strings). On top of it `apply` checks every item (the key an object, the value an "
+    "object or null) and walks both objects once for R8's JSON-value rule. The pure build pays these in Python."
 )
 
 _SAME_AS_LENIENT = (
@@ -59,24 +50,22 @@ _SAME_AS_LENIENT = (
 )
 
 _REPLAY = (
-    "End to end, a line costs its decoding plus `apply` plus the reader's bookkeeping (line numbers, kinds). "
-    "`apply` alone costs more than `json.loads` of a line (see the apply rows), so the cache adds more than the "
-    "decoding costs. With orjson the decoding is about four times cheaper again, so the ratio falls further even "
-    "though the replay itself gets faster; the gap is the apply gap above, not the reader's (reading and "
-    "classifying a line costs about a quarter of a line's total)."
+    "End to end, a line costs its decoding plus `apply` plus the reader's bookkeeping (line numbers, kinds). With "
+    "the standard decoder the compiled build replays at about 0.6 of decoding alone; with orjson the decoding is "
+    "about four times cheaper, so the same `apply` is a larger share and the ratio falls even though the replay "
+    "itself is faster. The gap is the apply gap above, not the reader's."
 )
 
 _COMPILED = (
-    "Compiled with mypyc, `apply` runs its own code as C, but most of what is left is calls into CPython's own "
-    "objects, which compiling does not make cheaper. Sampled with `perf` on the history stream (compiled build): "
-    "R8's item checks are about 40% of `apply`, and a fifth of all samples are string-keyed dict lookups (each "
-    "property's kind looked up by its name; a decoded message's keys are new string objects, so every lookup "
-    "compares text); the merges about 40%, of which the sorted insert of a new interaction (sortedcontainers, "
-    "pure Python, about 0.6 µs) is a third; routing, the lifecycle check, the journal and the `Changes` result "
-    "the rest. The floor does one lookup and one copy or update per item. Compiling gave 1.5-1.8x over the pure "
-    "build; reaching 0.5 needs the hot path shaped further, as `PERFORMANCE-NOTES.md` found: validators "
-    "specialised per row instead of looked up per property, the parsed instant handed from the check to the "
-    "store, in-place merges when nobody can observe the old item, and no journal entry when nobody reads it."
+    "Compiled with mypyc, `apply` runs its own code as C; what is left is mostly calls into CPython's own objects "
+    "(dict lookups and copies), which compiling does not make cheaper. Sampled with `perf` on the history stream: "
+    "R8's item checks are about 40% of `apply` (a dict lookup and a type test per property), the merges about 45% "
+    "(copy-on-write of each changed item, the sorted insert of each new interaction, a journal tuple per change). "
+    "What compiling bought came from shaping the code for it: typed locals so that lists and dicts are iterated "
+    "natively, classes instead of closures so that calls are native, module constants `Final`, no per-call "
+    "allocation it can avoid. The rest would need a different design, as `PERFORMANCE-NOTES.md` found: merging in "
+    "place when nobody can observe the old item, no journal entry when nobody reads it, validators generated per "
+    "row."
 )
 
 _COMPILED_REPLAY = (
