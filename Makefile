@@ -5,8 +5,8 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 BUILT := $(VENV)/.built
 #: The modules setup.py compiles with mypyc (COMPILED there; a test checks the two lists agree).
-HOT := $(addprefix icws_state/,_journal.py _records.py _changes.py _datetimes.py _json.py _readonly.py _stores.py _history.py _validation.py \
-	_reducer.py _cache.py _logs.py)
+HOT := $(addprefix icws_state/,_journal.py _records.py _changes.py _datetimes.py _json.py _readonly.py _stores.py \
+	_history.py _validation.py _reducer.py _cache.py _logs.py _replay.py)
 
 .PHONY: demo test lint typecheck pytest pytest-compiled pytest-pure test-deep docs docs-serve bench bench-smoke \
 	build wheel clean

@@ -38,6 +38,7 @@ COMPILED = [
     "icws_state/_reducer.py",
     "icws_state/_cache.py",
     "icws_state/_logs.py",
+    "icws_state/_replay.py",
 ]
 
 

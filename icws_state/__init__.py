@@ -20,6 +20,7 @@ from . import (
     _readonly,
     _records,
     _reducer,
+    _replay,
     _stores,
     _validation,
 )
@@ -91,7 +92,7 @@ __version__ = "0.1.0"
 #: Whether the compiled (mypyc) hot path is running: True when every module of it was imported as an extension
 #: module, False for the pure-Python modules (no compiler at install time, ``ICWS_STATE_PURE=1``, stale builds).
 compiled: bool = all(_build.is_compiled(m) for m in (_cache, _changes, _datetimes, _history, _journal, _json, _logs,
-                                                     _readonly, _records, _reducer, _stores, _validation))
+                                                     _readonly, _records, _reducer, _replay, _stores, _validation))
 
 __all__ = [
     "NOT_ACTIVE",
