@@ -29,6 +29,7 @@ from ._json import copy_json, describe, json_value_problem
 from ._paths import is_messages_path, request_path, subscription_path
 from ._queries import CacheQueries
 from ._readonly import read_only
+from ._records import Record
 from ._reducer import PathData, RowEngine, apply_generic, row_engine
 from ._rejected import KEEP_REJECTED, KEEP_REJECTED_MESSAGES, NO_MESSAGE, RejectedInput, Stats
 from ._rows import CONNECTION_STATE, default_schema
@@ -75,6 +76,9 @@ class StateCache(CacheQueries):
         self._engines: dict[str, RowEngine] = {}
         self._typed_generic = {t: (g, Validator(g)) for t, g in self.schema.generic.items()}
         self._subs = Subscriptions()
+        #: The same dict as ``self._subs.records`` (never rebound), read here once per message without going
+        #: through the interpreted `Subscriptions` object.
+        self._records: dict[str, Record] = self._subs.records
         self._data: dict[str, PathData] = {}
         #: Snapshot key -> path of the seeded rows kept at the top level (``history``, ``assistanceRequests``);
         #: their data always exists, and a DELETE empties it rather than removing it.
@@ -324,10 +328,9 @@ class StateCache(CacheQueries):
         if reason is not None:
             return self._reject(message, reason, journal)
         path = engine.fixed_path or engine.path_of(message)
-        subs = self._subs
-        rec = subs.records.get(path)
+        rec = self._records.get(path)
         if rec is None:
-            if subs.session_ended:
+            if self._subs.session_ended:
                 return self._reject(message, NOT_ACTIVE, journal)
             rec = self._see(path, message_type, journal)
         elif rec.closed:
