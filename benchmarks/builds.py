@@ -41,7 +41,7 @@ STREAMS = ("history", "queues", "statistics")
 def probe(n: int, rounds: int) -> dict[str, Any]:
     """apply/floor per stream and replay/decode (stdlib json), one figure per round, with the importable build."""
     import icws_state
-    from icws_state import StateCache, _datetimes, _json, replay
+    from icws_state import StateCache, _datetimes, _json, _logs, replay
 
     from .floor import Floor
     from .streams import Blob, history_stream, queue_stream, statistic_stream
@@ -76,9 +76,19 @@ def probe(n: int, rounds: int) -> dict[str, Any]:
                     json.loads(line)
 
         def replay_json(_: object) -> None:
-            # The library's reading without orjson, like `decode`: the module's switch (compiled modules call
-            # `decode_json` directly, so patching the function would not reach them).
-            with mock.patch.object(_json, "_orjson", None):
+            # The library's own reading without orjson. Since the compiled build, `_json._orjson` is the switch
+            # (compiled modules call `decode_json` directly, so patching that would not reach them); before it,
+            # the reader's `decode_json` is replaced by what its no-orjson branch did.
+            if hasattr(icws_state, "compiled"):
+                with mock.patch.object(_json, "_orjson", None):
+                    replay(path)
+                return
+
+            def strict(data: bytes | str) -> Any:
+                _json._check_depth(data)
+                return _json._std_decode(data)
+
+            with mock.patch.object(_logs, "decode_json", strict):
                 replay(path)
 
         out["replay"] = [timed(decode, None) / timed(replay_json, None) for _ in range(rounds)]
