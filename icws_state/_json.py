@@ -192,28 +192,25 @@ def _is_json(node: Any, level: int, stop: int) -> bool:
     if type(node) is dict:
         d: dict[Any, Any] = node  # typed: compiled, iterated natively
         for k, v in d.items():
-            if type(k) is not str:
-                return False
-            tv = type(v)
-            if tv is str or tv is bool or v is None:
-                continue
-            if tv is dict or tv is list:
-                if not _is_json(v, level + 1, stop):
-                    return False
-            elif _scalar_problem(v):
+            if type(k) is not str or not _holds_json(v, level, stop):
                 return False
         return True
     values: list[Any] = node
     for v in values:
-        tv = type(v)
-        if tv is str or tv is bool or v is None:
-            continue
-        if tv is dict or tv is list:
-            if not _is_json(v, level + 1, stop):
-                return False
-        elif _scalar_problem(v):
+        if not _holds_json(v, level, stop):
             return False
     return True
+
+
+def _holds_json(v: Any, level: int, stop: int) -> bool:
+    """`_is_json` for one value of a container at ``level``: strings, booleans and nulls (by far the most common)
+    at the cost of a type test."""
+    tv = type(v)
+    if tv is str or tv is bool or v is None:
+        return True
+    if tv is dict or tv is list:
+        return _is_json(v, level + 1, stop)
+    return not _scalar_problem(v)
 
 
 def _locate(value: Any, depth: int, where: str) -> str:
