@@ -20,15 +20,42 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .results import Result
+from .streams import Blob
 
-__all__ = ["BASELINE_TARGET", "main", "probe", "section"]
+__all__ = ["BASELINE_TARGET", "apply_all", "main", "probe", "section", "timed"]
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE_TARGET = 0.95
+
+
+def timed(run: Callable[[Any], object], blob: Blob) -> float:
+    """Seconds for ``run`` over a fresh copy of ``blob``, after a collection and with the date-time memo empty;
+    written against every revision a probe may import (the memo had another name before 0.1)."""
+    from icws_state import _datetimes
+
+    memo: dict[str, Any] | None = getattr(_datetimes, "MEMO", None)
+    if memo is None:  # before the memo had a public name
+        memo = _datetimes.__dict__["_cache"]
+    messages = blob.fresh()
+    gc.collect()
+    memo.clear()
+    start = time.perf_counter()
+    run(messages)
+    return time.perf_counter() - start
+
+
+def apply_all(messages: list[dict[str, Any]]) -> None:
+    """``StateCache().apply`` of every message, as a user first calls it."""
+    from icws_state import StateCache
+
+    apply = StateCache().apply
+    for m in messages:
+        apply(m)
 
 
 def probe(n: int, rounds: int) -> dict[str, list[float]]:
@@ -36,27 +63,8 @@ def probe(n: int, rounds: int) -> dict[str, list[float]]:
 
     Written against the oldest API the comparison needs (``StateCache().apply``), so an earlier revision runs it.
     """
-    from icws_state import StateCache, _datetimes
-
     from .floor import Floor
     from .streams import Blob, history_stream, queue_stream
-
-    memo: dict[str, Any] | None = getattr(_datetimes, "MEMO", None)
-    if memo is None:  # before the memo had a public name
-        memo = _datetimes.__dict__["_cache"]
-
-    def timed(run: Any, blob: Blob) -> float:
-        messages = blob.fresh()
-        gc.collect()
-        memo.clear()
-        start = time.perf_counter()
-        run(messages)
-        return time.perf_counter() - start
-
-    def apply_all(messages: list[dict[str, Any]]) -> None:
-        apply = StateCache().apply
-        for m in messages:
-            apply(m)
 
     out: dict[str, list[float]] = {}
     for name, blob in (("history", Blob(history_stream(n))), ("queues", Blob(queue_stream(n)))):

@@ -11,7 +11,6 @@ Run alone: ``python -m benchmarks.builds [N]``.
 from __future__ import annotations
 
 import argparse
-import gc
 import json
 import os
 import shutil
@@ -19,7 +18,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 from typing import Any
 from unittest import mock
@@ -41,29 +39,17 @@ STREAMS = ("history", "queues", "statistics")
 def probe(n: int, rounds: int) -> dict[str, Any]:
     """apply/floor per stream and replay/decode (stdlib json), one figure per round, with the importable build."""
     import icws_state
-    from icws_state import StateCache, _datetimes, _json, _logs, replay
+    from icws_state import _json, _logs, replay
 
+    from .baseline import apply_all, timed
     from .floor import Floor
     from .streams import Blob, history_stream, queue_stream, statistic_stream
-
-    def timed(run: Any, messages: Any) -> float:
-        gc.collect()
-        _datetimes.MEMO.clear()
-        start = time.perf_counter()
-        run(messages)
-        return time.perf_counter() - start
-
-    def apply_all(messages: list[dict[str, Any]]) -> None:
-        apply = StateCache().apply
-        for m in messages:
-            apply(m)
 
     out: dict[str, Any] = {"compiled": bool(getattr(icws_state, "compiled", False))}
     blobs = {"history": Blob(history_stream(n)), "queues": Blob(queue_stream(n)),
              "statistics": Blob(statistic_stream(n // 5))}
     for name, blob in blobs.items():
-        out[name] = [timed(lambda ms: Floor().run(ms), blob.fresh()) / timed(apply_all, blob.fresh())
-                     for _ in range(rounds)]
+        out[name] = [timed(lambda ms: Floor().run(ms), blob) / timed(apply_all, blob) for _ in range(rounds)]
     fd, path = tempfile.mkstemp(suffix=".jsonl", prefix="icws-bench-")
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
@@ -91,7 +77,8 @@ def probe(n: int, rounds: int) -> dict[str, Any]:
             with mock.patch.object(_logs, "decode_json", strict):
                 replay(path)
 
-        out["replay"] = [timed(decode, None) / timed(replay_json, None) for _ in range(rounds)]
+        nothing = Blob([])  # the runs below read the file; `timed` hands them an empty list
+        out["replay"] = [timed(decode, nothing) / timed(replay_json, nothing) for _ in range(rounds)]
     finally:
         os.unlink(path)
     return out
