@@ -23,8 +23,9 @@ from typing import Any
 from setuptools import setup
 from setuptools.command.build_ext import build_ext
 
-#: The hot path: validation, the reducer, the stores, history, date-times, JSON values, read-only views, the cache's
-#: apply path and the log reader.
+#: The hot path: validation, the reducer, the stores, history, date-times, JSON values, read-only views, subscription
+#: records, the journal and `Changes`, the cache's apply path, the log reader and replay. Modules that define attrs
+#: classes for cattrs (events, subscriptions' values, the schema) stay interpreted.
 COMPILED = [
     "icws_state/_journal.py",
     "icws_state/_records.py",
