@@ -18,7 +18,10 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, datetime, timedelta
-from typing import Final
+from typing import TYPE_CHECKING, Final
+
+if TYPE_CHECKING:  # compiled (mypyc), a native 64-bit integer; as Python source, a plain int
+    from mypy_extensions import i64
 
 __all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime"]
 
@@ -57,16 +60,13 @@ def _parse(text: str) -> datetime | None:
 #: Whether to read the common form by arithmetic: compiled (mypyc) it is quicker than the general parser; as
 #: Python source a character loop is several times slower than the regular expression, so the pure build skips it.
 _ARITHMETIC: Final = not __file__.endswith(".py")
-#: Days in the months of a common year, and the days before each month (index 1-12).
-_MONTH_DAYS: Final = (0, 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31)
-_DAYS_BEFORE: Final = (0, 0, 31, 59, 90, 120, 151, 181, 212, 243, 273, 304, 334)
 
 
-def _digits(text: str, start: int, end: int) -> int:
+def _digits(text: str, start: i64, end: i64) -> i64:
     """The number written by ``text[start:end]``, or -1 when a character there is not an ASCII digit."""
-    value = 0
+    value: i64 = 0
     for i in range(start, end):
-        d = ord(text[i]) - 48
+        d: i64 = ord(text[i]) - 48
         if d < 0 or d > 9:
             return -1
         value = value * 10 + d
@@ -76,8 +76,9 @@ def _digits(text: str, start: int, end: int) -> int:
 def _common_instant(text: str) -> int:
     """The instant of the form servers send, ``YYYY-MM-DDTHH:MM:SS[.fff]Z``, by arithmetic; -1 for any other text
     (which the general parser then decides). Same result as the general path, without a regular expression or a
-    datetime object: every new history item's ``initiationTime`` is a string not seen before."""
-    n = len(text)
+    datetime object: every new history item's ``initiationTime`` is a string not seen before. The arithmetic is
+    on native 64-bit integers when compiled: tagged integers leave the fast path for any product above 2**31."""
+    n: i64 = len(text)
     if n not in (20, 24):
         return -1
     if (text[n - 1] != "Z" or text[4] != "-" or text[7] != "-" or text[10] != "T" or text[13] != ":"
@@ -85,15 +86,19 @@ def _common_instant(text: str) -> int:
         return -1
     year, month, day = _digits(text, 0, 4), _digits(text, 5, 7), _digits(text, 8, 10)
     hour, minute, second = _digits(text, 11, 13), _digits(text, 14, 16), _digits(text, 17, 19)
-    millis = _digits(text, 20, 23) if n == 24 else 0
+    millis: i64 = _digits(text, 20, 23) if n == 24 else 0
     if (year < 1 or not 1 <= month <= 12 or day < 1 or not 0 <= hour <= 23 or not 0 <= minute <= 59
             or not 0 <= second <= 59 or millis < 0):
         return -1
     leap = year % 4 == 0 and (year % 100 != 0 or year % 400 == 0)
-    if day > _MONTH_DAYS[month] + (1 if leap and month == 2 else 0):
+    # Month lengths and the days before a month by formula: compiled, a constant tuple is built again on each use.
+    # (30 or 31 days: months 1-7 alternate from 31, and months 8-12 from 31 again.)
+    last: i64 = (29 if leap else 28) if month == 2 else 30 + ((month + (month >> 3)) & 1)
+    if day > last:
         return -1
-    y = year - 1
-    days = y * 365 + y // 4 - y // 100 + y // 400 + _DAYS_BEFORE[month] + (1 if leap and month > 2 else 0) + day - 1
+    before: i64 = (367 * month - 362) // 12 - (0 if month <= 2 else 1 if leap else 2)
+    y: i64 = year - 1
+    days: i64 = y * 365 + y // 4 - y // 100 + y // 400 + before + day - 1
     return (days * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000 + millis * 1000 + _ONE_DAY_US
 
 

@@ -65,12 +65,25 @@ class HistoryTable(KeyedTable):
     Insert, move and evict are O(log n); an upsert that keeps ``initiationTime`` touches only the dict.
     """
 
-    __slots__ = ("order", "order_by")
+    __slots__ = ("_fields", "_positional", "_sublist_maxes", "_sublists", "_twice_load", "order", "order_by")
 
     def __init__(self, order_by: str = "initiationTime") -> None:
         super().__init__()
         self.order_by = order_by
-        self.order: SortedList[tuple[int, str]] = SortedList()
+        self._bind(SortedList())
+
+    def _bind(self, order: SortedList[tuple[int, str]]) -> None:
+        """Keep ``order`` and, for `_insert`, typed references to its layout: sortedcontainers 2.x makes ``_lists``,
+        ``_maxes`` and ``_index`` once per instance and changes them only in place, and keeps ``_len`` (rebound)
+        in the instance dict. Read through these, an append costs no attribute lookup on the SortedList, which
+        from compiled code is a walk of its ABC bases each time."""
+        self.order = order
+        layout: Any = order
+        self._sublists: list[list[tuple[int, str]]] = layout._lists
+        self._sublist_maxes: list[tuple[int, str]] = layout._maxes
+        self._positional: list[int] = layout._index
+        self._fields: dict[str, Any] = layout.__dict__
+        self._twice_load: int = layout._load << 1
 
     def pair(self, item: Item, key: str) -> tuple[int, str]:
         """The sort key of an item (R6): its instant (-1 without one), then its key."""
@@ -95,18 +108,18 @@ class HistoryTable(KeyedTable):
         """`SortedList.add`, with its commonest case done here: a new interaction is nearly always the latest, and
         a pair after all others goes at the end of the last sublist. That is what ``add`` does too, after a bisect
         and two calls which, from compiled code, cost more than the append; done here only when ``add`` would
-        neither split the sublist nor update a positional index (sortedcontainers 2.x's layout: ``_lists``,
-        ``_maxes``, ``_index``, ``_load``, ``_len``, whose invariants `check` verifies). Anything else is ``add``."""
-        order: Any = self.order
-        maxes = order._maxes
-        if maxes and pair > maxes[-1] and not order._index:
-            last = order._lists[-1]
-            if len(last) < (order._load << 1):
+        neither split the sublist nor update a positional index (the layout `_bind` keeps, whose invariants
+        `check` verifies). Anything else is ``add``."""
+        maxes = self._sublist_maxes
+        if maxes and pair > maxes[-1] and not self._positional:
+            last = self._sublists[-1]
+            if len(last) < self._twice_load:
                 last.append(pair)
                 maxes[-1] = pair
-                order._len += 1
+                fields = self._fields
+                fields["_len"] = fields["_len"] + 1
                 return
-        order.add(pair)
+        self.order.add(pair)
 
     def pop(self, key: str) -> Item | None:
         old = self.items.pop(key, None)
@@ -116,7 +129,7 @@ class HistoryTable(KeyedTable):
 
     def reset(self) -> None:
         self.items = {}
-        self.order = SortedList()
+        self._bind(SortedList())
 
     def evict_to(self, bound: int) -> list[tuple[str, Item]]:
         """Drop the items that sort first until ``bound`` remain (R7); returns them, first evicted first."""
