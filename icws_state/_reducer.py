@@ -25,7 +25,7 @@ from ._journal import (
 )
 from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
-from ._validation import Validator, canonical_key, key_getter, lookup_key
+from ._validation import ObjectKeys, Validator, key_getter, lookup_key
 
 __all__ = ["CollectionOps", "IdSetOps", "PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
 
@@ -96,6 +96,7 @@ class CollectionOps:
         # The common case, a plain string key compared exactly, reads the key inline; the rest call `key_of`.
         self.flat_key = c.key if "." not in c.key and not (c.case_insensitive or c.object_key) else None
         self.object_key = c.key if c.object_key else None
+        self.object_keys = ObjectKeys()
         self.fold = c.case_insensitive
         self.added, self.removed = c.added, c.removed
         self.merged_lists = [src for src in (c.upsert, c.changed) if src is not None]
@@ -104,7 +105,7 @@ class CollectionOps:
     def key(self, item: Item) -> str:
         """The store key of an item whose key is not a plain string property (R16, R17, a dotted path)."""
         if self.object_key is not None:
-            return canonical_key(item[self.object_key])
+            return self.object_keys.text(item[self.object_key])
         return self.key_of(item)
 
     def apply(self, store: KeyedTable, msg: Item, journal: Journal | None, path: str, nulls: bool) -> None:

@@ -24,7 +24,7 @@ from ._json import MAX_DIGITS, describe, json_value_problem
 from ._readonly import thaw
 from ._schema import Collection, GenericType, Kind, Row
 
-__all__ = ["MISSING", "Validator", "check_subscription_id", "describe", "key_getter"]
+__all__ = ["MISSING", "ObjectKeys", "Validator", "canonical_key", "check_subscription_id", "describe", "key_getter"]
 
 MISSING: Final[Any] = object()
 
@@ -473,6 +473,92 @@ def canonical_key(value: Any) -> str:
     if _FAST_ENCODE is not None and type(value) is dict:
         return "".join(_FAST_ENCODE(value, 0))
     return _ENCODER.encode(value)
+
+
+#: Stand-ins for the structure of a key in `_key_tokens`: objects that equal nothing but themselves.
+_OBJECT_START: Final = object()
+_ARRAY_START: Final = object()
+_END: Final = object()
+_TRUE: Final = object()
+_FALSE: Final = object()
+#: How many keys an `ObjectKeys` remembers before it forgets them all, and how many characters a remembered key's
+#: strings may hold together (the memo keeps them alive).
+_KEY_MEMO_LIMIT: Final = 4096
+_KEY_MEMO_CHARS: Final = 1024
+
+
+def _key_tokens(value: Any, out: list[Any], depth: int, budget: int) -> int:
+    """Append ``value`` to ``out`` as a flat token list in its own order (strings and integers as themselves,
+    structure and booleans as the markers above); returns the character budget left, or -1 for a value not worth
+    remembering (a float, a non-string object key, a deep or long value). Two equal token lists are one value with
+    its objects' keys in one order, so they have one canonical text."""
+    t = type(value)
+    if t is str:
+        s: str = value
+        out.append(s)
+        return budget - len(s)
+    if t is dict:
+        if depth > _CANONICAL_DEPTH:
+            return -1
+        d: dict[Any, Any] = value
+        out.append(_OBJECT_START)
+        for k, v in d.items():
+            if type(k) is not str:
+                return -1
+            out.append(k)
+            budget = _key_tokens(v, out, depth + 1, budget - len(k))
+            if budget < 0:
+                return -1
+        out.append(_END)
+        return budget
+    if t is list:
+        if depth > _CANONICAL_DEPTH:
+            return -1
+        values: list[Any] = value
+        out.append(_ARRAY_START)
+        for v in values:
+            budget = _key_tokens(v, out, depth + 1, budget)
+            if budget < 0:
+                return -1
+        out.append(_END)
+        return budget
+    if t is bool:
+        out.append(_TRUE if value else _FALSE)
+    elif value is None or t is int:  # exactly int: True and 1.0 equal 1, and are kept apart above and below
+        out.append(value)
+    else:
+        return -1
+    return budget
+
+
+class ObjectKeys:
+    """R17's canonical key text for the items of one collection, remembered by the key's tokens in its own order.
+
+    Statistic keys repeat message after message; their text costs a sort and a quoted copy of every string, while
+    the tokens cost a walk and a tuple (compiled; as Python source the walk is slower than the encoder, and is
+    skipped). Bounded: `_KEY_MEMO_LIMIT` keys, each at most `_KEY_MEMO_CHARS` characters, then forgotten at once.
+    """
+
+    __slots__ = ("_memo",)
+
+    def __init__(self) -> None:
+        self._memo: dict[tuple[Any, ...], str] = {}
+
+    def text(self, value: Any) -> str:
+        if not _COMPILED:
+            return canonical_key(value)
+        tokens: list[Any] = []
+        if _key_tokens(value, tokens, 0, _KEY_MEMO_CHARS) < 0:
+            return canonical_key(value)
+        probe = tuple(tokens)
+        memo = self._memo
+        text = memo.get(probe)
+        if text is None:
+            text = canonical_key(value)
+            if len(memo) >= _KEY_MEMO_LIMIT:
+                memo.clear()
+            memo[probe] = text
+        return text
 
 
 def key_getter(collection: Collection) -> Callable[[dict[str, Any]], str]:

@@ -33,10 +33,11 @@ from helpers import (
     statuses,
 )
 from hypothesis import given
-from strategies import key_like_values
+from hypothesis import strategies as st
+from strategies import key_like_values, permuted
 
-from icws_state import InvalidMessage, Rejected, StateCache
-from icws_state._validation import _ENCODER, canonical_key
+from icws_state import InvalidMessage, Rejected, StateCache, _validation
+from icws_state._validation import _ENCODER, ObjectKeys, canonical_key
 
 ONE_E0 = json.loads("1e0")  # JSON 1e0 decodes to the float 1.0, which is not an integer enum
 
@@ -318,3 +319,45 @@ def test_an_object_keys_text_is_what_the_standard_encoder_writes(value: Any) -> 
             canonical_key(value)
         return
     assert canonical_key(value) == expected
+
+
+def _encoded(value: Any) -> str | None:
+    try:
+        return _ENCODER.encode(value)
+    except (TypeError, ValueError):
+        return None
+
+
+@given(st.lists(key_like_values(), min_size=1, max_size=6), st.data())
+def test_remembered_object_keys_are_the_canonical_text(values: list[Any], data: st.DataObject) -> None:
+    # One memo sees every value twice, the second time with its objects' properties in another order: a
+    # remembered text must be the one the encoder writes for exactly that value (True is not 1, "1" is not 1).
+    keys = ObjectKeys()
+    for value in values + [data.draw(permuted(v)) for v in values]:
+        expected = _encoded(value)
+        if expected is None:
+            with pytest.raises((TypeError, ValueError)):
+                keys.text(value)
+        else:
+            assert keys.text(value) == expected
+
+
+def test_remembered_object_keys_keep_lookalikes_apart() -> None:
+    keys = ObjectKeys()
+    lookalikes = [{"k": v} for v in (1, True, "1", 1.0, "true", None, "null", [1], [True], {}, [], {"": None}, [None])]
+    for value in lookalikes * 2:
+        assert keys.text(value) == _ENCODER.encode(value)
+
+
+def test_remembered_object_keys_stay_bounded() -> None:
+    keys = ObjectKeys()
+    for i in range(_validation._KEY_MEMO_LIMIT + 10):
+        assert keys.text({"id": str(i), "on": True}) == f'{{"id":"{i}","on":true}}'
+    assert len(keys._memo) <= _validation._KEY_MEMO_LIMIT
+    # A key longer than the budget is written every time and never kept.
+    long = {"id": "x" * (_validation._KEY_MEMO_CHARS + 1)}
+    keys = ObjectKeys()
+    assert keys.text(long) == _ENCODER.encode(long)
+    assert not keys._memo
+    assert keys.text({"id": "short"}) == '{"id":"short"}'
+    assert len(keys._memo) == (1 if _validation._COMPILED else 0)
