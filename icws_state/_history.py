@@ -79,8 +79,9 @@ class HistoryTable(KeyedTable):
         from compiled code is a walk of its ABC bases each time."""
         self.order = order
         layout: Any = order
-        self._sublists: list[list[tuple[int, str]]] = layout._lists
-        self._sublist_maxes: list[tuple[int, str]] = layout._maxes
+        # Pairs typed Any here: compiled, a tuple[int, str] is an unboxed struct, boxed anew at every list store.
+        self._sublists: list[list[Any]] = layout._lists
+        self._sublist_maxes: list[Any] = layout._maxes
         self._positional: list[int] = layout._index
         self._fields: dict[str, Any] = layout.__dict__
         self._twice_load: int = layout._load << 1
@@ -97,14 +98,15 @@ class HistoryTable(KeyedTable):
         self.items[key] = new
         if old is None:
             t = new.get(self.order_by)
-            self._insert((_NO_TIME if t is None else (instant(t) or _NO_TIME), key))
+            pair: Any = (_NO_TIME if t is None else (instant(t) or _NO_TIME), key)
+            self._insert(pair)
             return
         field = self.order_by
         if old.get(field) != new.get(field):
             self.order.remove(self.pair(old, key))
             self._insert(self.pair(new, key))
 
-    def _insert(self, pair: tuple[int, str]) -> None:
+    def _insert(self, pair: Any) -> None:
         """`SortedList.add`, with its commonest case done here: a new interaction is nearly always the latest, and
         a pair after all others goes at the end of the last sublist. That is what ``add`` does too, after a bisect
         and two calls which, from compiled code, cost more than the append; done here only when ``add`` would
