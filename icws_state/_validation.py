@@ -28,7 +28,13 @@ __all__ = ["MISSING", "ObjectKeys", "Validator", "canonical_key", "check_subscri
 
 MISSING: Final[Any] = object()
 
-_PYTYPE: dict[Kind, type] = {Kind.STRING: str, Kind.BOOLEAN: bool, Kind.ENUM: int}
+#: Codes of the item property kinds `_ItemsCheck.problem` decides inline.
+_OTHER: Final = 0
+_STRING: Final = 1
+_BOOLEAN: Final = 2
+_DATETIME: Final = 3
+_ENUM: Final = 4
+_CODES: Final = {Kind.STRING: _STRING, Kind.BOOLEAN: _BOOLEAN, Kind.DATETIME: _DATETIME, Kind.ENUM: _ENUM}
 _BIG: Final = 10**MAX_DIGITS
 _NEG_BIG: Final = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
 
@@ -282,13 +288,12 @@ class _ItemsCheck(Check):
         self.fields = fields
         self.nullable: frozenset[str] = part.nullable
         nullable = self.nullable
-        # Strings and booleans: one type test each. Enums apart: an integer must also be of a size JSON can carry.
-        self.simple = {p: _PYTYPE[k] for p, k in fields.items()
-                       if k in _PYTYPE and k is not Kind.ENUM and p not in nullable}
-        self.enums = frozenset(p for p, k in fields.items() if k is Kind.ENUM)
-        self.dates = frozenset(p for p, k in fields.items() if k is Kind.DATETIME and p not in nullable)
+        # The kinds `problem` decides inline, one lookup per property: non-nullable strings, booleans and
+        # date-times, and enums (an integer of a size JSON can carry; a null one `_rest` decides).
+        self.codes: dict[str, int] = {p: _CODES[k] for p, k in fields.items()
+                                      if k in _CODES and (k is Kind.ENUM or p not in nullable)}
         self.other = {p: _predicate(k, ctx == MERGE) for p, k in fields.items()
-                      if p not in self.simple and p not in self.dates and p not in self.enums and k is not Kind.MAP}
+                      if p not in self.codes and k is not Kind.MAP}
         # Maps (queue attributes) are tested here directly: the commonest kind after the ones `problem` inlines.
         self.maps = frozenset(p for p, k in fields.items() if k is Kind.MAP)
         self.map_nulls = ctx == MERGE
@@ -307,7 +312,7 @@ class _ItemsCheck(Check):
         if type(value) is not list:
             return f"{name} must be a list of objects, got {describe(value)}"
         items: list[Any] = value  # typed locals: compiled, the loops below then iterate natively
-        simple, dates, flat_key, nested_key = self.simple, self.dates, self.flat_key, self.nested_key
+        codes, flat_key, nested_key = self.codes, self.flat_key, self.nested_key
         for each in items:
             if type(each) is not dict:
                 return f"{name}[{_position(items, each)}] must be an object, got {describe(each)}"
@@ -323,30 +328,32 @@ class _ItemsCheck(Check):
             p: Any
             v: Any
             for p, v in item.items():
-                t = simple.get(p)
-                if type(v) is t:
-                    continue
-                if t is not None:
-                    return _wrong(f"{name}[{_position(items, item)}].{p}", self.fields[p], v)
-                if p in dates:
+                code = codes.get(p, _OTHER)
+                if code == _STRING:
+                    if type(v) is str:
+                        continue
+                elif code == _DATETIME:
                     if type(v) is str:
                         when = MEMO.get(v, MEMO_MISS)
                         if when is not None and (when != MEMO_MISS or instant(v) is not None):
                             continue
-                    return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.DATETIME, v)
-                reason = self._rest(items, item, p, v)
+                elif code == _ENUM:
+                    if type(v) is int and _NEG_BIG < v < _BIG:
+                        continue
+                elif code == _BOOLEAN and type(v) is bool:
+                    continue
+                reason = self._rest(items, item, p, v, code)
                 if reason is not None:
                     return reason
         return None
 
-    def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any) -> str | None:
-        """Everything but strings, booleans and date-times, the common kinds `problem` decides inline."""
+    def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any, code: int) -> str | None:
+        """What `problem` does not decide inline: a value not of its inline kind, and every other kind."""
         name, fields, nullable = self.name, self.fields, self.nullable
-        if p in self.enums:  # an integer, of a size JSON can carry
-            if type(v) is int and _NEG_BIG < v < _BIG:
-                return None
-            if v is not None or p not in nullable:
-                return _wrong(f"{name}[{_position(items, item)}].{p}", Kind.ENUM, v)
+        # A string, boolean or date-time property whose value is of another type (null among them), or an enum that is no
+        # integer (a null one is valid where the enum is nullable).
+        if code != _OTHER and (code != _ENUM or v is not None or p not in nullable):
+            return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
         if type(p) is not str:
             return f"{name}[{_position(items, item)}] has a key that is not a string: {describe(p)}"
         if v is None:
