@@ -350,7 +350,7 @@ class _ItemsCheck(Check):
     def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any, code: int) -> str | None:
         """What `problem` does not decide inline: a value not of its inline kind, and every other kind."""
         name, fields, nullable = self.name, self.fields, self.nullable
-        # A string, boolean or date-time property whose value is of another type (null among them), or an enum that is no
+        # A string, boolean or date-time property holding another type (null among them), or an enum that is no
         # integer (a null one is valid where the enum is nullable).
         if code != _OTHER and (code != _ENUM or v is not None or p not in nullable):
             return _wrong(f"{name}[{_position(items, item)}].{p}", fields[p], v)
