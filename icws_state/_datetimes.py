@@ -8,10 +8,12 @@ and cuts fraction digits after the sixth without rounding, as the spec asks.
 
 Instants are integers: microseconds since 0001-01-01T00:00:00Z plus one day, so that even year 1 with a positive
 offset stays non-negative and -1 can stand for "no time" below all of them. Validation runs for every date-time
-property of every message, so results are memoised per distinct string in a small table that is emptied when it
-fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards. The table is process-wide,
-so it is bounded in bytes, not only in entries: strings longer than any date-time a server sends are parsed each
-time and never kept (a 5 MB string in a rejected message must not outlive the cache that rejected it).
+property of every message. Compiled, the form servers send (``YYYY-MM-DDTHH:MM:SS[.fff]Z``) is read by arithmetic
+each time; other strings, and every string in the pure build, are memoised per distinct string in a small table
+that is emptied when it fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards.
+The table is process-wide, so it is bounded in bytes, not only in entries: strings longer than any date-time a
+server sends are parsed each time and never kept (a 5 MB string in a rejected message must not outlive the cache
+that rejected it).
 """
 
 from __future__ import annotations
@@ -104,17 +106,19 @@ def _common_instant(text: str) -> int:
 
 def instant(text: str) -> int | None:
     """The instant ``text`` names, in microseconds (UTC, shifted as above), or None when it is not an ICWS date-time."""
+    if _ARITHMETIC and type(text) is str:
+        # Compiled, the common form is read in less time than the memo takes to hash a new string and keep it.
+        common = _common_instant(text)
+        if common >= 0:
+            return common
     value = MEMO.get(text, MEMO_MISS)
     if value != MEMO_MISS:
         return value
-    if type(text) is str:
-        value = _common_instant(text) if _ARITHMETIC else -1
-        if value < 0:
-            parsed = _parse(text)
-            value = None if parsed is None else (parsed - _EPOCH) // _US + _ONE_DAY_US
-    else:
-        value = None
-    if type(text) is str and len(text) <= _MEMO_TEXT_LIMIT:
+    if type(text) is not str:
+        return None
+    parsed = _parse(text)
+    value = None if parsed is None else (parsed - _EPOCH) // _US + _ONE_DAY_US
+    if len(text) <= _MEMO_TEXT_LIMIT:
         if len(MEMO) >= _MEMO_LIMIT:
             MEMO.clear()
         MEMO[text] = value

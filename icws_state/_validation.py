@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ._datetimes import MEMO, MEMO_MISS, instant, is_datetime
+from ._datetimes import instant, is_datetime
 from ._enums import SubscriptionState
 from ._json import MAX_DIGITS, describe, json_value_problem
 from ._readonly import thaw
@@ -333,10 +333,8 @@ class _ItemsCheck(Check):
                     if type(v) is str:
                         continue
                 elif code == _DATETIME:
-                    if type(v) is str:
-                        when = MEMO.get(v, MEMO_MISS)
-                        if when is not None and (when != MEMO_MISS or instant(v) is not None):
-                            continue
+                    if type(v) is str and instant(v) is not None:
+                        continue
                 elif code == _ENUM:
                     if type(v) is int and _NEG_BIG < v < _BIG:
                         continue
