@@ -104,12 +104,73 @@ def _common_instant(text: str) -> int:
     return (days * 86400 + hour * 3600 + minute * 60 + second) * 1_000_000 + millis * 1000 + _ONE_DAY_US
 
 
+class _Recent:
+    """The last four strings read by arithmetic and their instants, matched by identity: a new history item's
+    ``initiationTime`` is read when the message is checked and again, as the same string object, when the item
+    is ordered. Four pointer comparisons cost less than reading it twice; strings are immutable, so a match is
+    the same value."""
+
+    __slots__ = ("slot", "t0", "t1", "t2", "t3", "v0", "v1", "v2", "v3")
+
+    def __init__(self) -> None:
+        self.t0: object = None
+        self.t1: object = None
+        self.t2: object = None
+        self.t3: object = None
+        self.v0: int = -1
+        self.v1: int = -1
+        self.v2: int = -1
+        self.v3: int = -1
+        self.slot = 0
+
+    def get(self, text: str) -> int:
+        """The instant of ``text`` if it is one of the four, else -1."""
+        if text is self.t0:
+            return self.v0
+        if text is self.t1:
+            return self.v1
+        if text is self.t2:
+            return self.v2
+        if text is self.t3:
+            return self.v3
+        return -1
+
+    def keep(self, text: str, value: int) -> None:
+        # Each slot's text is cleared before its value changes, so no reader pairs a text with another's value.
+        slot = self.slot
+        if slot == 0:
+            self.t0 = None
+            self.v0 = value
+            self.t0 = text
+        elif slot == 1:
+            self.t1 = None
+            self.v1 = value
+            self.t1 = text
+        elif slot == 2:
+            self.t2 = None
+            self.v2 = value
+            self.t2 = text
+        else:
+            self.t3 = None
+            self.v3 = value
+            self.t3 = text
+        self.slot = (slot + 1) & 3
+
+
+_RECENT: Final = _Recent()
+
+
 def instant(text: str) -> int | None:
     """The instant ``text`` names, in microseconds (UTC, shifted as above), or None when it is not an ICWS date-time."""
     if _ARITHMETIC and type(text) is str:
         # Compiled, the common form is read in less time than the memo takes to hash a new string and keep it.
+        recent = _RECENT
+        common = recent.get(text)
+        if common >= 0:
+            return common
         common = _common_instant(text)
         if common >= 0:
+            recent.keep(text, common)
             return common
     value = MEMO.get(text, MEMO_MISS)
     if value != MEMO_MISS:

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import random
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from helpers import BAD_DATETIMES
 from hypothesis import given
+from hypothesis import strategies as st
 from strategies import common_form_datetimes
 
 from icws_state import parse_datetime
-from icws_state._datetimes import _EPOCH, _common_instant, _parse, instant, is_datetime
+from icws_state._datetimes import _EPOCH, _common_instant, _parse, _Recent, instant, is_datetime
 
 GOOD = [
     "20261122T100000Z",
@@ -114,6 +116,29 @@ def test_the_common_form_is_read_by_arithmetic_as_the_parser_reads_it(text: str)
     expected = -1 if general is None else (general - _EPOCH) // timedelta(microseconds=1) + 86_400_000_000
     assert _common_instant(text) == expected
     assert instant(text) == (None if expected == -1 else expected)
+
+
+@given(st.lists(common_form_datetimes(), max_size=12), st.randoms())
+def test_recently_read_instants_are_matched_by_identity_only(texts: list[str], rng: random.Random) -> None:
+    # Read once, then again in another order, as the same objects and as equal copies: the few strings the
+    # compiled build remembers by identity never answer for another string.
+    expected = [_common_instant(t) for t in texts]
+    for t in texts:
+        instant(t)
+    order = list(range(len(texts)))
+    rng.shuffle(order)
+    for i in order:
+        for t in (texts[i], "".join(list(texts[i]))):
+            assert instant(t) == (None if expected[i] == -1 else expected[i])
+
+
+def test_the_recent_strings_are_the_last_four_kept() -> None:
+    recent = _Recent()
+    texts = [f"2026-11-22T10:00:0{i}Z" for i in range(6)]
+    for i, t in enumerate(texts):
+        recent.keep(t, i)
+    assert [recent.get(t) for t in texts] == [-1, -1, 2, 3, 4, 5]
+    assert recent.get("".join(list(texts[5]))) == -1  # an equal string that is another object
 
 
 def test_instant_is_memoised_consistently() -> None:
