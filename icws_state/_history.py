@@ -9,6 +9,7 @@ An upsert that keeps ``initiationTime`` touches only the dict; one that changes 
 from __future__ import annotations
 
 from collections.abc import Iterator, Mapping, Sequence
+from copy import deepcopy
 from datetime import datetime
 from itertools import islice
 from typing import Any, Final, overload
@@ -85,6 +86,16 @@ class HistoryTable(KeyedTable):
         self._positional: list[int] = layout._index
         self._fields: dict[str, Any] = layout.__dict__
         self._twice_load: int = layout._load << 1
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> HistoryTable:
+        """A copy bound to a sorted list of its own: copied attribute by attribute, its layout references would
+        still be the original's lists (a SortedList copies itself through its values, not its layout)."""
+        twin = HistoryTable(self.order_by)
+        memo[id(self)] = twin
+        twin.lookup = self.lookup
+        twin.items = deepcopy(self.items, memo)
+        twin._bind(SortedList(self.order))
+        return twin
 
     def pair(self, item: Item, key: str) -> tuple[int, str]:
         """The sort key of an item (R6): its instant (-1 without one), then its key."""

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import random
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -9,6 +10,7 @@ import pytest
 from helpers import HISTORY_PATH, T0, T1, T2, T3, hist, history_ids, item, opened, put
 
 from icws_state import HistoryStore, StateCache
+from icws_state._history import HistoryTable
 
 
 def filled(*items: dict[str, object]) -> StateCache:
@@ -254,3 +256,18 @@ def test_appending_in_time_order_keeps_the_sorted_lists_whole() -> None:
             cache.history._check()
     cache.history._check()
     assert list(cache.history) == [k for _, k in sorted(expected)]
+
+
+def test_a_deep_copy_of_the_table_orders_on_its_own() -> None:
+    # The table keeps references into its sorted list's layout for appends; a copy must keep references into its
+    # own list, or appends to the copy would land in the original's (and vanish from the copy's order).
+    table = HistoryTable()
+    for i in range(3):
+        new = {"interactionId": str(i), "initiationTime": f"2026-11-22T10:00:0{i}Z"}
+        table.put(str(i), None, new)
+    twin = copy.deepcopy(table)
+    twin.put("3", None, {"interactionId": "3", "initiationTime": "2026-11-22T10:00:03Z"})
+    twin.check()
+    table.check()
+    assert list(twin.keys_in_order()) == ["0", "1", "2", "3"]
+    assert list(table.keys_in_order()) == ["0", "1", "2"]
