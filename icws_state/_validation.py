@@ -34,6 +34,7 @@ _STRING: Final = 1
 _BOOLEAN: Final = 2
 _DATETIME: Final = 3
 _ENUM: Final = 4
+_KEY: Final = 5  # the plain string key of a collection's items
 _CODES: Final = {Kind.STRING: _STRING, Kind.BOOLEAN: _BOOLEAN, Kind.DATETIME: _DATETIME, Kind.ENUM: _ENUM}
 _BIG: Final = 10**MAX_DIGITS
 _NEG_BIG: Final = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
@@ -304,6 +305,8 @@ class _ItemsCheck(Check):
         key_path = key.split(".") if key else []
         self.object_key = isinstance(part, Collection) and part.object_key
         self.flat_key = key if len(key_path) == 1 and not self.object_key else None
+        if self.flat_key is not None:
+            self.codes[self.flat_key] = _KEY
         self.nested_key = key_path if len(key_path) > 1 else None
         self.key_kind = "an object" if self.object_key else "a string"
 
@@ -317,10 +320,10 @@ class _ItemsCheck(Check):
             if type(each) is not dict:
                 return f"{name}[{_position(items, each)}] must be an object, got {describe(each)}"
             item: dict[Any, Any] = each
-            if flat_key is not None:
-                if type(item.get(flat_key)) is not str:
-                    return f"{name}[{_position(items, item)}] lacks a string {flat_key}"
-            elif nested_key is not None:
+            # A plain key is checked in the loop below, as the property it is (no lookup of its own); a nested
+            # or object key first.
+            keyed = flat_key is None
+            if nested_key is not None:
                 if type(_dig(item, nested_key)) is not str:
                     return f"{name}[{_position(items, item)}] lacks a string {self.key}"
             elif self.object_key and type(item.get(self.key)) is not dict:
@@ -332,6 +335,11 @@ class _ItemsCheck(Check):
                 if code == _STRING:
                     if type(v) is str:
                         continue
+                elif code == _KEY:
+                    if type(v) is str:
+                        keyed = True
+                        continue
+                    return self._lacks_key(items, item)
                 elif code == _DATETIME:
                     if type(v) is str and instant(v) is not None:
                         continue
@@ -341,9 +349,15 @@ class _ItemsCheck(Check):
                 elif code == _BOOLEAN and type(v) is bool:
                     continue
                 reason = self._rest(items, item, p, v, code)
-                if reason is not None:
-                    return reason
+                if reason is not None:  # a missing key is reported first, as if it had been checked first
+                    return reason if flat_key is None or type(item.get(flat_key)) is str else self._lacks_key(
+                        items, item)
+            if not keyed:
+                return self._lacks_key(items, item)
         return None
+
+    def _lacks_key(self, items: list[Any], item: dict[Any, Any]) -> str:
+        return f"{self.name}[{_position(items, item)}] lacks a string {self.flat_key}"
 
     def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any, code: int) -> str | None:
         """What `problem` does not decide inline: a value not of its inline kind, and every other kind."""

@@ -89,6 +89,20 @@ def test_bad_history_item_rejects_whole_message(why: str, bad_item: Any) -> None
     assert cache.stats.rejected == 1
 
 
+@pytest.mark.parametrize(("bad_item", "reason"), [
+    ({"notes": "no id"}, "interactionHistory[1] lacks a string interactionId"),
+    ({"interactionId": 3004}, "interactionHistory[1] lacks a string interactionId"),
+    ({"direction": True}, "interactionHistory[1] lacks a string interactionId"),  # both wrong: the key first
+    ({"direction": True, "interactionId": None}, "interactionHistory[1] lacks a string interactionId"),
+    ({"interactionId": None, "direction": True}, "interactionHistory[1] lacks a string interactionId"),
+    ({"direction": True, "interactionId": "9"}, "interactionHistory[1].direction must be an integer enum, got true"),
+])
+def test_a_missing_key_is_the_reason_whatever_else_is_wrong(bad_item: dict[str, Any], reason: str) -> None:
+    cache = seeded()
+    cache.apply(hist(item("8", T0), bad_item))
+    assert cache.rejected[-1].reason == reason
+
+
 @pytest.mark.parametrize("text", BAD_DATETIMES)
 def test_bad_initiation_time_rejected(text: str) -> None:
     cache = seeded()
