@@ -324,7 +324,7 @@ class StateCache(CacheQueries):
         engine = self._engines.get(message_type) or self._engine(message_type)
         if engine is None:
             return self._apply_generic(message, message_type, not is_delta, journal)
-        reason = engine.validate(message)
+        reason = engine.validator.validate(message)  # (not `engine.validate`: one call fewer per message)
         if reason is not None:
             return self._reject(message, reason, journal)
         path = engine.fixed_path or engine.path_of(message)
