@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:  # compiled (mypyc), a native 64-bit integer; as Python source, a plain int
     from mypy_extensions import i64
 
-__all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime"]
+__all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime", "raw_instant"]
 
 _D = r"(?:0[1-9]|[12][0-9]|3[01])"
 _M = r"(?:0[1-9]|1[0-2])"
@@ -162,6 +162,13 @@ _RECENT: Final = _Recent()
 
 def instant(text: str) -> int | None:
     """The instant ``text`` names, in microseconds (UTC, shifted as above), or None when it is not an ICWS date-time."""
+    value = raw_instant(text)
+    return None if value < 0 else value
+
+
+def raw_instant(text: str) -> int:
+    """`instant`, with -1 for a string that is no ICWS date-time: the hot path's form, since compiled a plain
+    integer result makes no integer object (an instant is beyond the small integers Python keeps)."""
     if _ARITHMETIC and type(text) is str:
         # Compiled, the common form is read in less time than the memo takes to hash a new string and keep it.
         recent = _RECENT
@@ -174,16 +181,16 @@ def instant(text: str) -> int | None:
             return common
     value = MEMO.get(text, MEMO_MISS)
     if value != MEMO_MISS:
-        return value
+        return -1 if value is None else value
     if type(text) is not str:
-        return None
+        return -1
     parsed = _parse(text)
     value = None if parsed is None else (parsed - _EPOCH) // _US + _ONE_DAY_US
     if len(text) <= _MEMO_TEXT_LIMIT:
         if len(MEMO) >= _MEMO_LIMIT:
             MEMO.clear()
         MEMO[text] = value
-    return value
+    return -1 if value is None else value
 
 
 def is_datetime(value: object) -> bool:

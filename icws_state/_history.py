@@ -16,7 +16,7 @@ from typing import Any, Final, overload
 
 from sortedcontainers import SortedList
 
-from ._datetimes import instant
+from ._datetimes import instant, raw_instant
 from ._readonly import read_only_item
 from ._stores import Item, KeyedStore, KeyedTable
 
@@ -109,7 +109,7 @@ class HistoryTable(KeyedTable):
         self.items[key] = new
         if old is None:
             t = new.get(self.order_by)
-            pair: Any = (_NO_TIME if t is None else (instant(t) or _NO_TIME), key)
+            pair: Any = (_NO_TIME if t is None else raw_instant(t), key)  # -1 for no date-time is _NO_TIME
             self._insert(pair)
             return
         field = self.order_by

@@ -18,7 +18,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any, Final
 
-from ._datetimes import instant, is_datetime
+from ._datetimes import is_datetime, raw_instant
 from ._enums import SubscriptionState
 from ._json import MAX_DIGITS, describe, json_value_problem
 from ._readonly import thaw
@@ -341,7 +341,7 @@ class _ItemsCheck(Check):
                         continue
                     return self._lacks_key(items, item)
                 elif code == _DATETIME:
-                    if type(v) is str and instant(v) is not None:
+                    if type(v) is str and raw_instant(v) >= 0:
                         continue
                 elif code == _ENUM:
                     if type(v) is int and _NEG_BIG < v < _BIG:
