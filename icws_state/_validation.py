@@ -349,9 +349,11 @@ class _ItemsCheck(Check):
                 elif code == _BOOLEAN and type(v) is bool:
                     continue
                 reason = self._rest(items, item, p, v, code)
-                if reason is not None:  # a missing key is reported first, as if it had been checked first
-                    return reason if flat_key is None or type(item.get(flat_key)) is str else self._lacks_key(
-                        items, item)
+                if reason is not None:
+                    # A missing key is the reason whatever else is wrong, as if it had been checked first.
+                    if flat_key is not None and type(item.get(flat_key)) is not str:
+                        return self._lacks_key(items, item)
+                    return reason
             if not keyed:
                 return self._lacks_key(items, item)
         return None
