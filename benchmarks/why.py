@@ -69,9 +69,9 @@ _COMPILED = (
     "asks for (R8 on every property, old and new values in `Changes`, R6 order) is a share of the gap; closing "
     "it needs one of them to be paid only when asked for. A check written out for the history row (dispatch on "
     "the property name's length, then one comparison, as a generated validator would) measured within noise of "
-    "the dict lookup (0-4%). The shared `perf-ratio` tool, whose floor and streams have the same shapes, measured 0.47-0.54 "
-    "for history on the same code (50,000 and 100,000 messages, median of three); the two differ in stream "
-    "length, repeats and how the floor is called, and were not reconciled further."
+    "the dict lookup (0-4%). The shared `perf-ratio` tool, whose floor and streams have the same shapes, "
+    "measured 0.47-0.54 for history on the same code (50,000 and 100,000 messages, median of three); the two "
+    "differ in stream length, repeats and how the floor is called, and were not reconciled further."
 )
 
 _COMPILED_REPLAY = (
