@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:  # compiled (mypyc), a native 64-bit integer; as Python source, a plain int
     from mypy_extensions import i64
 
-__all__ = ["MEMO", "MEMO_MISS", "instant", "is_datetime", "parse_datetime", "raw_instant"]
+__all__ = ["MEMO", "instant", "is_datetime", "parse_datetime", "raw_instant"]
 
 _D = r"(?:0[1-9]|[12][0-9]|3[01])"
 _M = r"(?:0[1-9]|1[0-2])"
@@ -43,10 +43,10 @@ _US = timedelta(microseconds=1)
 #: At most this many strings are memoised, each at most `_MEMO_TEXT_LIMIT` characters: well under 2 MB in all.
 _MEMO_LIMIT: Final = 16384
 _MEMO_TEXT_LIMIT: Final = 64
-#: The memo: date-time string -> instant, or None for a string that is not one. Read it with
-#: ``MEMO.get(text, MEMO_MISS)`` to skip a call on the hot path; only `instant` writes it.
+#: The memo: date-time string -> instant, or None for a string that is not one; only `raw_instant` reads and
+#: writes it (the benchmarks empty it between passes).
 MEMO: Final[dict[str, int | None]] = {}
-MEMO_MISS: Final = -2
+_MEMO_MISS: Final = -2
 
 
 def _parse(text: str) -> datetime | None:
@@ -179,8 +179,8 @@ def raw_instant(text: str) -> int:
         if common >= 0:
             recent.keep(text, common)
             return common
-    value = MEMO.get(text, MEMO_MISS)
-    if value != MEMO_MISS:
+    value = MEMO.get(text, _MEMO_MISS)
+    if value != _MEMO_MISS:
         return -1 if value is None else value
     if type(text) is not str:
         return -1

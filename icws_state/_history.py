@@ -100,10 +100,7 @@ class HistoryTable(KeyedTable):
     def pair(self, item: Item, key: str) -> tuple[int, str]:
         """The sort key of an item (R6): its instant (-1 without one), then its key."""
         t = item.get(self.order_by)
-        if t is None:
-            return (_NO_TIME, key)
-        value = instant(t)
-        return (_NO_TIME if value is None else value, key)
+        return (_NO_TIME if t is None else raw_instant(t), key)  # -1 for no date-time is _NO_TIME
 
     def put(self, key: str, old: Item | None, new: Item) -> None:
         self.items[key] = new
