@@ -38,6 +38,7 @@ from ._enums import (
     SubscriptionState,
 )
 from ._errors import (
+    ChangesNotRecorded,
     IcwsStateError,
     InvalidMessage,
     ReentrantCall,
@@ -108,6 +109,7 @@ __all__ = [
     "CacheQueries",
     "CacheReplaced",
     "Changes",
+    "ChangesNotRecorded",
     "Collection",
     "ConfigurationQueries",
     "ConnectionState",

@@ -3,7 +3,9 @@
 A message is routed (R1, R11), validated whole (R8), checked against its subscription's lifecycle (section 3),
 and only then merged (`_reducer`). Each call collects a journal of what changed and returns it as `Changes`,
 built into event objects only when read; listeners, when there are any, get every event once the call's state
-changes are complete. No clock, socket or thread is touched here.
+changes are complete. Item events are journalled only by a cache that records changes (asked for when it is
+made, or from its first listener on): the rest merge in place and journal only the notices, so that an
+``apply`` whose events nobody wants costs next to nothing for them. No clock, socket or thread is touched here.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ __all__ = ["NOT_ACTIVE", "RejectedInput", "StateCache", "Stats"]
 #: The reason given for a message whose subscription is closed, or unseen while the session has ended.
 NOT_ACTIVE: Final = "subscription is not active"
 _EMPTY: Final = Changes([])
+_UNRECORDED: Final = Changes([], False)
 #: Statuses are integers of any size (an exchange record is JSON); one this big is only named, never printed.
 _BIG_STATUS = 10**4299
 _NONE: Final = SubscriptionState.NONE
@@ -66,10 +69,20 @@ class StateCache(CacheQueries):
     ``strict=False`` (the default) records invalid input in `rejected` and emits `Rejected`; ``strict=True`` raises
     `InvalidMessage` instead. Either way a rejected input changes nothing. ``schema`` adds rows for message types
     the library does not ship (`Schema.with_row`).
+
+    ``changes=True`` makes every call return the item events of the data it merged (`ItemAdded`, `ItemChanged`,
+    ...) in its `Changes`; a cache records them anyway from its first listener on. Without either, the `Changes`
+    of a call that merged data hold only its notices (subscription, session, anomaly and rejection events; any
+    other read raises `ChangesNotRecorded`), and merges update stored items in place, so an item read from a
+    store shows it as it is now (copy what must stay as it was). With them, stored items are never changed once
+    stored, and an item read earlier stays as it was read. Calls that merge no data (rejections, your own
+    requests' outcomes) return all their events either way.
     """
 
-    def __init__(self, *, strict: bool = False, schema: Schema | None = None) -> None:
+    def __init__(self, *, strict: bool = False, schema: Schema | None = None, changes: bool = False) -> None:
         self.strict = strict
+        #: Whether item events are journalled (`records_changes`); once on, never off again.
+        self._record = changes
         self.schema = schema if schema is not None else default_schema()
         #: Row engines by message type, compiled on a type's first message: the table has some forty rows (the
         #: configuration lists among them), and compiling all of them would make every new cache pay for all.
@@ -90,6 +103,8 @@ class StateCache(CacheQueries):
         self._generic: dict[str, Item] = {}
         self._rejected: list[RejectedInput] = []
         self._applied = 0
+        #: Data messages merged, ever: a call that merged none has every event it caused in its journal.
+        self._merges = 0
         self._rejected_count = 0
         self._listeners: list[Listener] = []
         self._dispatching = False
@@ -110,12 +125,15 @@ class StateCache(CacheQueries):
         if self._dispatching:
             raise ReentrantCall("a listener may read the cache but not feed it")
         journal: list[tuple[Any, ...]] = []
+        merges = self._merges
         try:
             self._apply_message(message, journal)
         finally:
             if journal and (self._listeners or self._anomaly):
                 self._dispatch(journal)
-        return Changes(journal) if journal else _EMPTY
+        if self._record or self._merges == merges:  # (with no merge, the notices are all there is)
+            return Changes(journal) if journal else _EMPTY
+        return Changes(journal, False) if journal else _UNRECORDED
 
     def apply_batch(self, messages: Any) -> Changes:
         """Apply one polling response (a JSON array of messages) in order; returns all the events.
@@ -167,24 +185,35 @@ class StateCache(CacheQueries):
         if self._dispatching:
             raise ReentrantCall("a listener may read the cache but not feed it")
         journal: list[tuple[Any, ...]] = []
+        merges = self._merges
         try:
             step(*args, journal)
         finally:
             if journal and (self._listeners or self._anomaly):
                 self._dispatch(journal)
-        return Changes(journal) if journal else _EMPTY
+        if self._record or self._merges == merges:
+            return Changes(journal) if journal else _EMPTY
+        return Changes(journal, False) if journal else _UNRECORDED
 
     # ------------------------------------------------------------------------------------------------------------
     # Listeners
     # ------------------------------------------------------------------------------------------------------------
+    @property
+    def records_changes(self) -> bool:
+        """Whether calls return their item events: made with ``changes=True``, or a listener was ever added."""
+        return self._record
+
     def add_listener(self, listener: Listener) -> Listener:
         """Call ``listener(event)`` for every event, after the input that caused it is fully applied.
 
         A listener may read the cache; feeding it from inside a listener raises `ReentrantCall`. An exception a
         listener raises propagates to the caller of ``apply``; the state change has already happened. Returns the
-        listener, so this works as a decorator.
+        listener, so this works as a decorator. From now on the cache records changes (`records_changes`), even
+        after the listener is removed: events already handed out point at stored items, which must then stay as
+        they were.
         """
         self._listeners.append(listener)
+        self._record = True
         return listener
 
     def remove_listener(self, listener: Listener) -> None:
@@ -346,7 +375,8 @@ class StateCache(CacheQueries):
         data = self._data.get(path)
         if data is None:
             data = self._data[path] = PathData(engine.row)
-        engine.apply(data, message, not is_delta, journal, path, rec.parameters)
+        self._merges += 1
+        engine.apply(data, message, not is_delta, journal if self._record else None, path, rec.parameters)
         return None
 
     def _engine(self, message_type: str) -> RowEngine | None:
@@ -370,7 +400,8 @@ class StateCache(CacheQueries):
         self._applied += 1
         sid = message.get("subscriptionId")
         key = GenericStore.key(message_type, sid)
-        apply_generic(self._generic, key, message, full, journal)
+        self._merges += 1
+        apply_generic(self._generic, key, message, full, journal if self._record else None)
         if typed is not None:
             self._generic_effects(typed[0], message, journal)
         return None
@@ -493,11 +524,11 @@ class StateCache(CacheQueries):
 
     @classmethod
     def from_snapshot(cls, snapshot: Mapping[str, Any], *, strict: bool = False,
-                      schema: Schema | None = None) -> StateCache:
+                      schema: Schema | None = None, changes: bool = False) -> StateCache:
         """A cache equal to the one that produced ``snapshot``; `SnapshotError`, and nothing else, if it is not a
         valid ``icws-state/1`` object (the message names the bad field by its key in the format: ``$.sessionEnded``).
         """
-        cache = cls(strict=strict, schema=schema)
+        cache = cls(strict=strict, schema=schema, changes=changes)
         plan = restore_plan(check_snapshot(snapshot), cache.schema)
         try:
             cache._load(plan)

@@ -1,17 +1,24 @@
 """`Changes`: the events of one call, built from the cache's journal only when read.
 
-While a message is applied the engine appends plain tuples to a journal (`J_*` codes, `_journal`); stored items
-are never mutated after being stored, so a tuple can point at the old and the new item without copying. `Changes`
-wraps the journal and makes the frozen event objects (`_events`) on first read. It is apart from the events
-because the cache makes one per call that changed something: compiled (mypyc), that costs half as much.
+While a message is applied the engine appends plain tuples to a journal (`J_*` codes, `_journal`); in a cache that
+records changes, stored items are never mutated after being stored, so a tuple can point at the old and the new
+item without copying. `Changes` wraps the journal and makes the frozen event objects (`_events`) on first read. It
+is apart from the events because the cache makes one per call that changed something: compiled (mypyc), that costs
+half as much.
+
+A cache that does not record changes (the default, see `StateCache`) journals no item events: the `Changes` of a
+call that merged data give `notices` and raise `ChangesNotRecorded` for everything else, rather than pass a
+partial list off as complete.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import Any, overload
+from typing import Any, Final, overload
 
+from ._errors import ChangesNotRecorded
 from ._events import (
+    Anomaly,
     CacheCleared,
     CacheReplaced,
     Event,
@@ -22,6 +29,9 @@ from ._events import (
     ItemRemoved,
     ItemsAppended,
     PropertiesChanged,
+    Rejected,
+    SessionChanged,
+    SubscriptionChanged,
 )
 from ._journal import (
     J_ADDED,
@@ -39,6 +49,10 @@ from ._json import same_json
 from ._readonly import read_only
 
 __all__ = ["Changes"]
+
+
+#: The events a cache journals whether or not it records changes (`Changes.notices`).
+_NOTICES: Final = (SubscriptionChanged, SessionChanged, Anomaly, Rejected)
 
 
 def _ro(value: Any) -> Any:
@@ -83,16 +97,22 @@ def _build(rec: tuple[Any, ...]) -> Event:
 
 
 class Changes(Sequence[Event]):
-    """The events one call caused, in order; built from the journal on first read."""
+    """The events one call caused, in order; built from the journal on first read. If the call merged data in a
+    cache that does not record item events, reading them raises `ChangesNotRecorded`; `notices` and `recorded`
+    always work."""
 
-    __slots__ = ("_events", "_journal")
+    __slots__ = ("_events", "_journal", "recorded")
 
-    def __init__(self, journal: list[tuple[Any, ...]]) -> None:
+    def __init__(self, journal: list[tuple[Any, ...]], recorded: bool = True) -> None:
         self._journal = journal
         self._events: list[Event] | None = None
+        #: Whether these are all the call's events (else only its notices were recorded).
+        self.recorded = recorded
 
     def _all(self) -> list[Event]:
         if self._events is None:
+            if not self.recorded:
+                raise ChangesNotRecorded()
             self._events = [_build(r) for r in self._journal if not _changes_nothing(r)]
         return self._events
 
@@ -110,6 +130,8 @@ class Changes(Sequence[Event]):
         return len(self._all())
 
     def __bool__(self) -> bool:
+        if not self.recorded:
+            raise ChangesNotRecorded()
         return bool(self._journal) and bool(self._all())
 
     def __eq__(self, other: object) -> bool:
@@ -122,6 +144,8 @@ class Changes(Sequence[Event]):
     __hash__ = None  # type: ignore[assignment]
 
     def __repr__(self) -> str:
+        if not self.recorded:
+            return f"Changes(not recorded; notices: {list(self.notices())!r})"
         return f"Changes({self._all()!r})"
 
     def notices(self) -> Iterator[Event]:
@@ -130,5 +154,7 @@ class Changes(Sequence[Event]):
         return (rec[1] for rec in self._journal if rec[0] == J_EVENT)
 
     def of_type(self, *types: type[Event]) -> list[Event]:
-        """The events that are instances of any of ``types``."""
+        """The events that are instances of any of ``types``; notice types only are always answered."""
+        if not self.recorded and all(t in _NOTICES for t in types):
+            return [e for e in self.notices() if isinstance(e, types)]
         return [e for e in self._all() if isinstance(e, types)]

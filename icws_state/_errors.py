@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from ._subscriptions import Transition
 
 __all__ = [
+    "ChangesNotRecorded",
     "IcwsStateError",
     "InvalidMessage",
     "ReentrantCall",
@@ -70,3 +71,13 @@ class UnknownListener(IcwsStateError, ValueError):
     def __init__(self, listener: object) -> None:
         self.listener = listener
         super().__init__(f"not a registered listener: {listener!r} (add_listener returns what to remove)")
+
+
+class ChangesNotRecorded(IcwsStateError, RuntimeError):
+    """The events of a call that merged data were read from a cache that does not record item events (made with
+    ``StateCache(changes=True)``, or given a listener, it does); its `Changes.notices` are always there."""
+
+    def __init__(self) -> None:
+        super().__init__("this call merged data, and the cache does not record item events: create it with "
+                         "StateCache(changes=True), or add a listener, to have its calls return them "
+                         "(changes.notices() needs neither)")

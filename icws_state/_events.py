@@ -1,5 +1,6 @@
-"""Change events: what `Changes` (`_changes`) builds from the cache's journal when someone reads it, so that
-``cache.apply(m)`` with nobody listening and the result ignored pays for a few tuples, not for attrs instances.
+"""Change events: what `Changes` (`_changes`) builds from the cache's journal when someone reads it, so that a
+cache that records changes pays for a few tuples per call, not for attrs instances, when nobody reads them (and
+one that does not record them pays for none: `StateCache`).
 
 Events are frozen, slotted and keyword-only; they are not meant to be subclassed.
 """

@@ -2,10 +2,12 @@
 R7 bound, R14 append lists, R15 scalars, and the generic store of R1.
 
 Theory of operation. A message has already passed R8 (`_validation`) and the lifecycle (`_cache`) when it gets
-here, so nothing below can fail half-way: a rejected message never reaches this module. Stored items are never
-mutated once stored: a merge builds a new dict (copy-on-write), which is what lets the journal record the old
-and the new item by reference. ``null`` follows R3 everywhere: in a merge it removes the property, in a complete
-item or a full message it is left out; only properties typed `Kind.MAP` merge one level further down (R12).
+here, so nothing below can fail half-way: a rejected message never reaches this module. With a journal (a cache
+that records changes) stored items are never mutated once stored: a merge builds a new dict (copy-on-write),
+which is what lets the journal record the old and the new item by reference. Without one (``journal`` None)
+nobody can ask for the old item, so a merge updates it in place (`merge_into`), as a plain dict cache would.
+``null`` follows R3 everywhere: in a merge it removes the property, in a complete item or a full message it is
+left out; only properties typed `Kind.MAP` merge one level further down (R12).
 """
 
 from __future__ import annotations
@@ -27,7 +29,8 @@ from ._schema import RESERVED, Collection, IdSet, Row
 from ._stores import Item, KeyedTable
 from ._validation import ObjectKeys, Validator, key_getter, lookup_key
 
-__all__ = ["CollectionOps", "IdSetOps", "PathData", "RowEngine", "apply_generic", "merge_item", "row_engine"]
+__all__ = ["CollectionOps", "IdSetOps", "PathData", "RowEngine", "apply_generic", "merge_into", "merge_item",
+           "row_engine"]
 
 Journal = list[tuple[Any, ...]]
 #: Routed paths memoised per row (R11), then forgotten all at once: a client rarely has more subscriptions.
@@ -59,6 +62,35 @@ def merge_item(cur: Item | None, item: Item, maps: tuple[str, ...], nulls: bool)
     return new
 
 
+def merge_into(cur: Item, item: Item, maps: tuple[str, ...], nulls: bool) -> None:
+    """`merge_item` in place, for a cache that keeps no old items: ``cur`` becomes what `merge_item` would have
+    returned. Its maps are the store's own dicts (every stored map was built by a merge), so they merge in place
+    too; nothing the message holds is changed or kept but its values."""
+    if not maps:
+        cur.update(item)
+        if nulls:
+            for p, v in item.items():
+                if v is None:
+                    del cur[p]
+        return
+    for p, v in item.items():
+        if v is None:
+            cur.pop(p, None)
+        elif p in maps:
+            delta: dict[str, Any] = v  # an object of strings and nulls (R8 checked it)
+            base = cur.get(p)
+            merged: dict[str, Any] = base if base is not None else {}
+            for k, x in delta.items():
+                if x is None:
+                    merged.pop(k, None)
+                else:
+                    merged[k] = x
+            cur[p] = merged
+        else:
+            cur[p] = v
+
+
+
 class PathData:
     """The cache of one data type on one path: scalars (R15) and one container per part of the row."""
 
@@ -84,7 +116,8 @@ class PathData:
 
 class CollectionOps:
     """The applier of one keyed collection: added, changed, removed in that order (R12), or one upsert list
-    (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items.
+    (R4, R13). ``journal`` is None for a full message, whose single CacheReplaced stands for its items, and in a
+    cache that records no changes; without one a changed item is merged in place.
 
     The loops read and write the store's dict directly; only an insert, or a change of the order field of an
     ordered store (R6), goes through `KeyedTable.put`, which keeps the order.
@@ -137,6 +170,13 @@ class CollectionOps:
                     if journal is not None:
                         journal.append((J_ADDED, path, name, k, new))
                     continue
+                if journal is None and (order_field is None or order_field not in item):
+                    # Nobody can ask for the old item (no journal), and the order stays: merge in place.
+                    if plain:
+                        old.update(item)
+                    else:
+                        merge_into(old, item, maps, nulls)
+                    continue
                 new = {**old, **item} if plain else merge_item(old, item, maps, nulls)
                 if order_field is None or order_field not in item or item[order_field] == old.get(order_field):
                     items[k] = new
@@ -184,11 +224,13 @@ class IdSetOps:
                     journal.append((J_REMOVED, path, name, x, x))
 
 
-def _evict(store: KeyedTable, bound: Any, journal: Journal, path: str, name: str) -> None:
+def _evict(store: KeyedTable, bound: Any, journal: Journal | None, path: str, name: str) -> None:
     """R7: after a message, drop the items that sort first until the PUT's bound remains (when it has one)."""
     if type(bound) is int and bound >= 0 and len(store.items) > bound:
-        for k, old in store.evict_to(bound):
-            journal.append((J_EVICTED, path, name, k, old))
+        evicted = store.evict_to(bound)
+        if journal is not None:
+            for k, old in evicted:
+                journal.append((J_EVICTED, path, name, k, old))
 
 
 class RowEngine:
@@ -230,13 +272,15 @@ class RowEngine:
             path = self._paths[value] = self.row.path_for(value)
         return path
 
-    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str,
               parameters: Item) -> None:
-        """Merge a valid data message into ``data``; ``parameters`` are the path's PUT parameters (for R7)."""
+        """Merge a valid data message into ``data``; ``parameters`` are the path's PUT parameters (for R7).
+        ``journal`` is None in a cache that records no changes."""
         nulls = self.validator.nulls
         if full:
             data.reset()
-            journal.append((J_REPLACED, path, self.type))
+            if journal is not None:
+                journal.append((J_REPLACED, path, self.type))
             items_journal = None
         else:
             items_journal = journal
@@ -291,11 +335,12 @@ class _CollectionEngine(RowEngine):
         self._ops0 = self._collections[0][1]
         self._bound0 = self._bounds[0] if self._bounds else None
 
-    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str,
               parameters: Item) -> None:
         if full:
             data.reset()
-            journal.append((J_REPLACED, path, self.type))
+            if journal is not None:
+                journal.append((J_REPLACED, path, self.type))
             self._ops0.apply(data.parts[0], msg, None, path, self.validator.nulls)
         else:
             self._ops0.apply(data.parts[0], msg, journal, path, self.validator.nulls)
@@ -311,11 +356,12 @@ class _IdSetEngine(RowEngine):
         super().__init__(row)
         self._id_ops0 = self._id_sets[0][1]
 
-    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal, path: str,
+    def apply(self, data: PathData, msg: Item, full: bool, journal: Journal | None, path: str,
               parameters: Item) -> None:
         if full:
             data.reset()
-            journal.append((J_REPLACED, path, self.type))
+            if journal is not None:
+                journal.append((J_REPLACED, path, self.type))
             self._id_ops0.apply(data.parts[0], msg, None, path)
         else:
             self._id_ops0.apply(data.parts[0], msg, journal, path)
@@ -332,8 +378,9 @@ def row_engine(row: Row) -> RowEngine:
     return RowEngine(row)
 
 
-def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journal: Journal) -> None:
-    """R1 with R2/R3: a type in no row is cached whole per key, merged property by property."""
+def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journal: Journal | None) -> None:
+    """R1 with R2/R3: a type in no row is cached whole per key, merged property by property (a new dict each
+    time, journalled or not: generic messages are few)."""
     old = store.get(key)
     if full or old is None:
         new = {p: v for p, v in msg.items() if v is not None and p not in RESERVED}
@@ -347,4 +394,5 @@ def apply_generic(store: dict[str, Item], key: str, msg: Item, full: bool, journ
             else:
                 new[p] = v
     store[key] = new
-    journal.append((J_GENERIC, key, old, new))
+    if journal is not None:
+        journal.append((J_GENERIC, key, old, new))

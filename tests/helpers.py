@@ -172,9 +172,9 @@ def end_session(cache: StateCache, response: Any = None) -> Changes:
     return cache.record_response("GET", "/icws/s1/configuration/users", 401, response=response)
 
 
-def opened(*paths: str, strict: bool = False) -> StateCache:
-    """A cache with a successful PUT on each path (no parameters)."""
-    cache = StateCache(strict=strict)
+def opened(*paths: str, strict: bool = False, changes: bool = False) -> StateCache:
+    """A cache with a successful PUT on each path (no parameters); ``changes`` as `StateCache` takes it."""
+    cache = StateCache(strict=strict, changes=changes)
     for p in paths:
         put(cache, p)
     return cache

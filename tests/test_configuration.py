@@ -109,8 +109,8 @@ def ids(objects: list[Message]) -> list[str]:
     return [o["configurationId"]["id"] for o in objects]
 
 
-def opened(kind: Kind30, *sids: str) -> StateCache:
-    cache = StateCache()
+def opened(kind: Kind30, *sids: str, changes: bool = False) -> StateCache:
+    cache = StateCache(changes=changes)
     for sid in sids or ("all",):
         put(cache, kind.path(sid), 200, body={"configurationIds": ["*"], "rightsFilter": "view"})
     return cache
@@ -168,7 +168,7 @@ def test_full_message_opens_the_path_and_keeps_the_put_body(kind: Kind30) -> Non
 
 @pytest.mark.parametrize("kind", ROWS)
 def test_a_removed_id_that_is_not_cached_is_no_error(kind: Kind30) -> None:
-    cache = opened(kind)
+    cache = opened(kind, changes=True)
     cache.apply(kind.msg(False, added=[obj("a")]))
     changes = cache.apply(kind.msg(removed=["nobody", "a", "a"]))
     assert changes.of_type(ItemRemoved) == [ev(ItemRemoved, path=kind.path(), collection=kind.name, key="a",
@@ -235,7 +235,7 @@ def test_a_nested_object_is_replaced_whole(kind: Kind30) -> None:
 
 @pytest.mark.parametrize("kind", ROWS)
 def test_an_added_object_replaces_a_cached_one_whole(kind: Kind30) -> None:
-    cache = opened(kind)
+    cache = opened(kind, changes=True)
     cache.apply(kind.msg(False, added=[obj("a", extension="101", workstation="ws1")]))
     changes = cache.apply(kind.msg(added=[obj("a", extension="111")]))
     assert kind.objects(cache) == [obj("a", extension="111")]
@@ -537,7 +537,7 @@ def test_concepts_page_lists_every_shipped_row_from_the_table() -> None:
 
 
 def test_a_put_of_any_2xx_opens_a_configuration_path() -> None:
-    cache = StateCache()
+    cache = StateCache(changes=True)
     cache.record_response("PUT", SUBS + USERS.path(), 200, body={"configurationIds": ["*"]})
     changes = cache.apply(USERS.msg(True, added=[obj("a")]))
     assert changes.of_type(ItemAdded) == [ev(ItemAdded, path=USERS.path(), collection="users", key="a",

@@ -76,7 +76,7 @@ FULL = msg(False, listVersion=1, configurationsAdded=[
 
 @pytest.fixture
 def cache() -> StateCache:
-    c = StateCache(schema=default_schema().with_row(ROW))
+    c = StateCache(schema=default_schema().with_row(ROW), changes=True)
     c.record_response("PUT", PUT, 204, body={"configurationIds": ["a", "b"]})
     return c
 
@@ -190,7 +190,7 @@ def test_an_invalid_item_rejects_the_whole_message(
 
 
 def test_without_the_row_the_type_goes_to_the_generic_store() -> None:
-    plain = StateCache()
+    plain = StateCache(changes=True)
     events = list(plain.apply(FULL))
     assert [type(e).__name__ for e in events] == ["GenericChanged"]
     plain.apply(msg(True, configurationsRemoved=["b"], listVersion=None))

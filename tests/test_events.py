@@ -26,9 +26,11 @@ from helpers import (
     hist,
     item,
     kinds,
-    opened,
     put,
     queue,
+)
+from helpers import (
+    opened as opened_lean,
 )
 
 from icws_state import (
@@ -36,6 +38,7 @@ from icws_state import (
     CacheCleared,
     CacheReplaced,
     Changes,
+    ChangesNotRecorded,
     Event,
     GenericChanged,
     ItemAdded,
@@ -51,6 +54,11 @@ from icws_state import (
     SubscriptionChanged,
     SubscriptionState,
 )
+
+
+def opened(*paths: str) -> StateCache:
+    """The events of these tests are item events: their caches record changes."""
+    return opened_lean(*paths, changes=True)
 
 
 def test_item_added_and_changed_with_old_and_new() -> None:
@@ -114,7 +122,7 @@ def test_full_message_emits_cache_replaced_instead_of_items() -> None:
 
 
 def test_eviction_events() -> None:
-    cache = StateCache()
+    cache = StateCache(changes=True)
     put(cache, HISTORY_PATH, body={"numberOfHistoryMessages": 1})
     changes = cache.apply(hist(item("2", T1), item("1", T0), item("3", T2)))
     evicted = changes.of_type(ItemEvicted)
@@ -163,7 +171,7 @@ def test_appended_and_properties_changed() -> None:
 
 
 def test_generic_changed() -> None:
-    cache = StateCache()
+    cache = StateCache(changes=True)
     c1 = cache.apply(generic(DIRECTORY, subscriptionId="d", a=1))
     assert list(c1) == [ev(GenericChanged, key=f"{DIRECTORY}|d", old=None, new={"subscriptionId": "d", "a": 1})]
     c2 = cache.apply(generic(DIRECTORY, subscriptionId="d", a=None, b=2))
@@ -383,3 +391,68 @@ def test_a_delta_that_changes_nothing_is_no_event() -> None:
     assert isinstance(changed, ItemChanged)
     other = {"__type": "urn:x:g", "isDelta": True, "a": 1}
     assert len(cache.apply(other)) == 1 and len(cache.apply(other)) == 0
+
+
+# ----------------------------------------------------------------------------------------------------------------
+# A cache nobody asked for events: notices only, and never a partial list passed off as complete
+# ----------------------------------------------------------------------------------------------------------------
+def test_a_cache_records_changes_when_asked_or_from_its_first_listener_on() -> None:
+    assert not StateCache().records_changes
+    assert StateCache(changes=True).records_changes
+    cache = StateCache()
+    listener = cache.add_listener(lambda e: None)
+    assert cache.records_changes
+    cache.remove_listener(listener)
+    assert cache.records_changes  # events handed out point at stored items: they must stay as they were
+
+
+def test_without_recording_a_call_that_merged_data_gives_notices_and_refuses_the_rest() -> None:
+    cache = opened_lean()
+    changes = cache.apply(hist(item("1", T0), delta=False))  # first data on the path: the subscription changes too
+    assert not changes.recorded
+    (notice,) = changes.notices()
+    assert isinstance(notice, SubscriptionChanged) and notice.after.state is SubscriptionState.NORMAL
+    assert changes.of_type(SubscriptionChanged, Rejected) == [notice]  # notice types only: answered
+    assert "not recorded" in repr(changes)
+    for read in (list, len, bool, lambda c: c[0], lambda c: c == [], lambda c: c.of_type(CacheReplaced),
+                 lambda c: c.of_type(ItemAdded, SubscriptionChanged)):
+        with pytest.raises(ChangesNotRecorded, match=r"StateCache\(changes=True\)"):
+            read(changes)
+    quiet = cache.apply(hist(item("1", notes="x")))  # nothing to notice: still not an empty list
+    assert not quiet.recorded and list(quiet.notices()) == []
+    with pytest.raises(ChangesNotRecorded):
+        len(quiet)
+    assert cache.history["1"]["notes"] == "x"
+
+
+def test_without_recording_calls_that_merge_no_data_give_all_their_events() -> None:
+    cache = StateCache()
+    assert kinds(put(cache, HISTORY_PATH)) == ["SubscriptionChanged"]
+    rejected = cache.apply(hist(item("1", "not a time")))
+    assert rejected.recorded and kinds(rejected) == ["Rejected"]
+    assert kinds(delete(cache, HISTORY_PATH)) == ["SubscriptionChanged", "CacheCleared"]
+    assert kinds(cache.apply_batch([])) == []
+
+
+def test_without_recording_items_merge_in_place_and_with_it_they_never_change() -> None:
+    lean, recording = opened_lean(HISTORY_PATH), opened(HISTORY_PATH)
+    for cache in (lean, recording):
+        cache.apply(hist(item("1", T0, notes="a"), delta=False))
+    held_lean, held = lean.history["1"], recording.history["1"]
+    for cache in (lean, recording):
+        cache.apply(hist(item("1", notes="b")))
+    assert held_lean["notes"] == "b"  # a view of the item as it is now
+    assert held["notes"] == "a"  # the item as it was read: the cache stored a new one
+
+
+def test_recording_from_a_first_listener_gives_true_old_values() -> None:
+    cache = opened_lean(HISTORY_PATH)
+    cache.apply(hist(item("1", T0, notes="a"), delta=False))
+    cache.apply(hist(item("1", notes="b")))  # merged in place: nobody could ask for the old item
+    seen: list[Event] = []
+    cache.add_listener(seen.append)
+    changes = cache.apply(hist(item("1", notes="c")))
+    cache.apply(hist(item("1", notes="d")))
+    (changed,) = changes
+    assert isinstance(changed, ItemChanged) and changed.old["notes"] == "b" and changed.new["notes"] == "c"
+    assert seen[0] == changed

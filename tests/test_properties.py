@@ -616,3 +616,24 @@ def test_an_object_key_read_back_from_the_cache_finds_its_item(source: str) -> N
     assert view is not None and view.value == 4
     assert read_back in store
     assert as_json(thaw(store[read_back])["statisticValue"]) == as_json({"value": 4})
+
+
+# -- recording changes or not: one merge --------------------------------------------------------------------------
+@given(steps=gen.sequences(max_steps=12))
+def test_merging_in_place_and_copy_on_write_leave_the_same_cache(steps: list[gen.Step]) -> None:
+    """A cache nobody asked for events merges items in place; one that records them copies each changed item.
+    Both are R3: every generated session leaves the two with the same snapshot."""
+    lean, recording = StateCache(), StateCache(changes=True)
+    gen.play(lean, steps)
+    gen.play(recording, steps)
+    assert lean.snapshot_json() == recording.snapshot_json()
+
+
+@given(steps=gen.sequences(), more=gen.sequences())
+def test_a_recording_cache_never_changes_an_item_it_handed_out(steps: list[gen.Step],
+                                                               more: list[gen.Step]) -> None:
+    cache = StateCache(changes=True)
+    gen.play(cache, steps)
+    held = [(item, json.dumps(thaw(item), sort_keys=True)) for item in cache.history.values()]
+    gen.play(cache, more)
+    assert [json.dumps(thaw(item), sort_keys=True) for item, _ in held] == [text for _, text in held]

@@ -107,7 +107,7 @@ def test_delta_adds_then_removes() -> None:
 
 
 def test_removing_absent_id_is_not_an_error() -> None:
-    cache = opened(ASSIST_PATH)
+    cache = opened(ASSIST_PATH, changes=True)
     cache.apply(alist(["a"], delta=False))
     changes = cache.apply(alist(removed=["nope"]))
     assert set(cache.assistance_requests) == {"a"}
@@ -127,7 +127,7 @@ def test_id_set_sorted_by_code_point() -> None:
 
 
 def _bounded(body: Any) -> StateCache:
-    cache = StateCache()
+    cache = StateCache(changes=True)  # the evictions are read as events
     put(cache, HISTORY_PATH, body=body)
     return cache
 

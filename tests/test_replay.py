@@ -80,7 +80,7 @@ def test_on_input_sees_every_input_with_its_changes(tmp_path: Path) -> None:
                 [alist("r1"), alist("r2")],
                 "not json")
     seen: list[tuple[LogInput, Changes]] = []
-    replay(log, on_input=lambda entry, changes: seen.append((entry, changes)))
+    replay(log, cache=StateCache(changes=True), on_input=lambda entry, changes: seen.append((entry, changes)))
     assert [(e.line, e.kind) for e, _ in seen] == [(1, InputKind.EXCHANGE), (3, InputKind.MESSAGE),
                                                    (4, InputKind.BATCH), (5, InputKind.INVALID)]
     assert seen[0][0].at == "2026-03-10T08:00:00Z"

@@ -284,7 +284,7 @@ class _Collector:
 
 def collect(log_path: str | os.PathLike[str]) -> ReportData:
     """Replay ``log_path`` once and gather the report's data. OSError if the log cannot be read."""
-    cache = StateCache()
+    cache = StateCache(changes=True)  # the generic store's changes are charted
     collector = _Collector(cache)
     replay(log_path, cache=cache, on_input=collector)
     collector.close()
