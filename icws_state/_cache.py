@@ -107,6 +107,8 @@ class StateCache(CacheQueries):
         self._merges = 0
         self._rejected_count = 0
         self._listeners: list[Listener] = []
+        #: The empty journal `apply` hands its next message (see there).
+        self._spare: list[tuple[Any, ...]] = []
         self._dispatching = False
         self._anomaly: Transition | None = None
         #: Where the input being applied came from (`set_position`), for rejected inputs.
@@ -124,13 +126,17 @@ class StateCache(CacheQueries):
         """
         if self._dispatching:
             raise ReentrantCall("a listener may read the cache but not feed it")
-        journal: list[tuple[Any, ...]] = []
+        # The journal is a list kept for the next call until something is written to it: most messages in a cache
+        # that records no changes write nothing, and then cost no list.
+        journal = self._spare
         merges = self._merges
         try:
             self._apply_message(message, journal)
         finally:
-            if journal and (self._listeners or self._anomaly):
-                self._dispatch(journal)
+            if journal:
+                self._spare = []
+                if self._listeners or self._anomaly:
+                    self._dispatch(journal)
         if self._record or self._merges == merges:  # (with no merge, the notices are all there is)
             return Changes(journal) if journal else _EMPTY
         return Changes(journal, False) if journal else _UNRECORDED
