@@ -50,9 +50,9 @@ def _time_messages(run: Callable[[list[dict[str, Any]]], object], blob: Blob) ->
     return once
 
 
-def _apply_runner(strict: bool, listener: bool) -> Callable[[list[dict[str, Any]]], object]:
+def _apply_runner(strict: bool, listener: bool, changes: bool = False) -> Callable[[list[dict[str, Any]]], object]:
     def run(messages: list[dict[str, Any]]) -> None:
-        cache = StateCache(strict=strict)
+        cache = StateCache(strict=strict, changes=changes)
         if listener:
             cache.add_listener(_noop)
         apply = cache.apply
@@ -63,12 +63,15 @@ def _apply_runner(strict: bool, listener: bool) -> Callable[[list[dict[str, Any]
 
 
 def stream_section(label: str, blob: Blob, repeats: int, typed: bool = True) -> list[Result]:
-    """The floor, ``apply`` lenient/strict with and without a listener, and (optionally) the typed design."""
+    """The floor, ``apply`` lenient/strict with and without a listener, lenient recording changes, and
+    (optionally) the typed design."""
     variants: dict[str, Callable[[], float]] = {"floor": _time_messages(lambda ms: Floor().run(ms), blob)}
     for strict in (False, True):
         for listener in (False, True):
             name = f"apply {'strict' if strict else 'lenient'}{' + listener' if listener else ''}"
             variants[name] = _time_messages(_apply_runner(strict, listener), blob)
+    # What asking for the events costs (copy-on-write, a journal, a `Changes` per call), with no listener to call.
+    variants["apply lenient, changes=True"] = _time_messages(_apply_runner(False, False, changes=True), blob)
     if typed:
         variants["typed (attrs + cattrs)"] = _time_messages(lambda ms: TypedReducer().run(ms), blob)
     medians = interleaved(variants, repeats)
