@@ -58,20 +58,15 @@ _REPLAY = (
 
 _COMPILED = (
     "Compiled with mypyc, `apply` runs its own code as C; what is left is mostly calls into CPython's own objects "
-    "(dict lookups and copies), which compiling does not make cheaper. Measured by leaving one part out at a time "
-    "(alternating builds, medians within about 1%), on the history stream: R8's checks are 28% of `apply` (one "
-    "dict lookup and a type test per property, and the arithmetic of each date-time); the collection's merge is "
-    "53%, of which the copy-on-write of changed items is about 8.5%, the ordered insert of new interactions about "
-    "9% and the journal tuple per change about 5%; creating the returned `Changes` is 3.5%; the rest is routing, "
-    "lifecycle checks and the assistance list. Tried and dropped: a flat journal instead of a tuple per change "
-    "(2% slower), and merging in place when nothing else holds the old item, found by its reference count, which "
-    "bought nothing once the changed properties' old values are kept for `Changes`. Each change the contract "
-    "asks for (R8 on every property, old and new values in `Changes`, R6 order) is a share of the gap; closing "
-    "it needs one of them to be paid only when asked for. A check written out for the history row (dispatch on "
-    "the property name's length, then one comparison, as a generated validator would) measured within noise of "
-    "the dict lookup (0-4%). The shared `perf-ratio` tool, whose floor and streams have the same shapes, "
-    "measured 0.47-0.54 for history on the same code (50,000 and 100,000 messages, median of three); the two "
-    "differ in stream length, repeats and how the floor is called, and were not reconciled further."
+    "(dict lookups, the copies a new item needs), which compiling does not make cheaper. `StateCache()` records "
+    "no item events (nobody asked for them), so it merges in place and journals nothing per change; what remains "
+    "of the gap on the history stream is the contract: R8's checks (a dict lookup and a type test per property, "
+    "the arithmetic of each date-time), about a third of `apply`, and R6's ordered insert of each new "
+    "interaction. Asking for events (`changes=True`, or a listener) adds copy-on-write, a journal tuple per change "
+    "and a `Changes` per call: the *apply lenient, changes=True* rows of the stream sections show what that "
+    "costs. The floor's messages come from orjson here, whose cached dict keys make the floor's lookups cheaper "
+    "than `json.loads`'s fresh ones; the shared `perf-ratio` tool, which decodes with `json`, reads history "
+    "higher on the same code."
 )
 
 _COMPILED_REPLAY = (

@@ -1,8 +1,9 @@
 """Read-only views of cached JSON values, all the way down, at no cost until they are read.
 
 The cache hands out the dicts it stores (events carry the old and the new item, stores return items) without
-copying them: stored items are never changed after they are stored (copy-on-write), so sharing them is safe as long
-as nobody *else* can change them either. `types.MappingProxyType` protects only the top level: a listener could
+copying them: the cache itself changes a stored item only where nobody asked for events, and then a view shows the
+item as it is now (in a cache that records changes, never: copy-on-write); either way sharing them is safe as long
+as nobody *else* can change them. `types.MappingProxyType` protects only the top level: a listener could
 still change ``event.value["attributes"]["Eic_State"]`` and so the cache. `ReadOnlyDict` and `ReadOnlyList` wrap
 a value in O(1) and wrap what they return the same way when it is read, so protecting a value costs one small
 object per level actually looked at, and nothing at all for the values nobody reads.

@@ -1,8 +1,9 @@
 """Keyed stores: plain dicts underneath (`KeyedTable`, the engine's side), read-only mappings on top (`KeyedStore`).
 
-The engine owns the tables; everything a caller gets back is a read-only view, because the cache never mutates a
-stored item after storing it (a merge builds a new dict, copy-on-write). That is what lets change events hand out
-the old and the new item without copying either, and what keeps the read side from changing the cache.
+The engine owns the tables; everything a caller gets back is a read-only view, which keeps the read side from
+changing the cache. A cache that records changes never mutates a stored item after storing it (a merge builds a
+new dict, copy-on-write), which lets change events hand out the old and the new item without copying either; one
+that does not merges in place, and its views show items as they are now (`_reducer`).
 """
 
 from __future__ import annotations
