@@ -41,6 +41,7 @@ from icws_state import (
     ChangesNotRecorded,
     Event,
     GenericChanged,
+    InvalidMessage,
     ItemAdded,
     ItemChanged,
     ItemEvicted,
@@ -456,3 +457,18 @@ def test_recording_from_a_first_listener_gives_true_old_values() -> None:
     (changed,) = changes
     assert isinstance(changed, ItemChanged) and changed.old["notes"] == "b" and changed.new["notes"] == "c"
     assert seen[0] == changed
+
+
+def test_a_call_never_returns_an_earlier_calls_events() -> None:
+    # `apply` hands each message the journal the previous call left empty: a call that raised after writing to
+    # it, or one whose events were returned, must leave the next call a fresh one.
+    cache = opened_lean(HISTORY_PATH, strict=True)
+    with pytest.raises(InvalidMessage):
+        cache.apply(hist(item("1", "not a time")))
+    assert cache.apply(hist(item("1", T0), delta=False)).of_type(Rejected) == []
+    rejected = StateCache()
+    first = rejected.apply({"__type": HISTORY, "isDelta": "no"})
+    second = rejected.apply({"__type": HISTORY, "isDelta": "never"})
+    assert [(e.reason, e.message["isDelta"]) for e in first.of_type(Rejected)] == [  # type: ignore[attr-defined]
+        ("isDelta must be a boolean", "no")]
+    assert [e.message["isDelta"] for e in second.of_type(Rejected)] == ["never"]  # type: ignore[attr-defined]
