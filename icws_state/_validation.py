@@ -38,6 +38,10 @@ _KEY: Final = 5  # the plain string key of a collection's items
 _CODES: Final = {Kind.STRING: _STRING, Kind.BOOLEAN: _BOOLEAN, Kind.DATETIME: _DATETIME, Kind.ENUM: _ENUM}
 _BIG: Final = 10**MAX_DIGITS
 _NEG_BIG: Final = -_BIG  # once: negating a 4,300-digit integer on every check allocates it again
+#: Enums this small are decided inline by native comparisons (compiled, comparing with `_BIG` is a call on int
+#: objects); a bigger one goes to `_ItemsCheck._rest`, which compares it with `_BIG`.
+_SMALL: Final = 1 << 60
+_NEG_SMALL: Final = -(1 << 60)
 
 _EXPECTED: dict[Kind, str] = {
     Kind.STRING: "a string",
@@ -344,7 +348,7 @@ class _ItemsCheck(Check):
                     if type(v) is str and raw_instant(v) >= 0:
                         continue
                 elif code == _ENUM:
-                    if type(v) is int and _NEG_BIG < v < _BIG:
+                    if type(v) is int and _NEG_SMALL < v < _SMALL:
                         continue
                 elif code == _BOOLEAN and type(v) is bool:
                     continue
@@ -364,6 +368,8 @@ class _ItemsCheck(Check):
     def _rest(self, items: list[Any], item: dict[Any, Any], p: Any, v: Any, code: int) -> str | None:
         """What `problem` does not decide inline: a value not of its inline kind, and every other kind."""
         name, fields, nullable = self.name, self.fields, self.nullable
+        if code == _ENUM and type(v) is int and _NEG_BIG < v < _BIG:
+            return None  # an enum too big for `problem`'s inline test, but one JSON can carry
         # A string, boolean or date-time property holding another type (null among them), or an enum that is no
         # integer (a null one is valid where the enum is nullable).
         if code != _OTHER and (code != _ENUM or v is not None or p not in nullable):

@@ -375,3 +375,21 @@ def test_remembered_object_keys_stay_bounded() -> None:
     assert not keys._memo
     assert keys.text({"id": "short"}) == '{"id":"short"}'
     assert len(keys._memo) == (1 if _validation._COMPILED else 0)
+
+
+@pytest.mark.parametrize("value", [0, -3, 2**60 - 1, 2**60, -(2**60), 2**61, -(2**70), 10**4299, -(10**4299)],
+                         ids=["0", "-3", "2**60-1", "2**60", "-2**60", "2**61", "-2**70", "10**4299", "-10**4299"])
+def test_an_enum_is_any_integer_json_can_carry(value: int) -> None:
+    # Small ones are decided by the inline test, bigger ones by the general one: the same answer either way.
+    cache = opened(HISTORY_PATH)
+    cache.apply(hist(item("1", T0, direction=value)))
+    assert cache.stats.rejected == 0 and cache.history["1"]["direction"] == value
+
+
+@pytest.mark.parametrize("value", [10**4300, -(10**4300), True, 1.0, "1"],
+                         ids=["10**4300", "-10**4300", "true", "1.0", "'1'"])
+def test_an_enum_json_cannot_carry_or_that_is_no_integer_is_rejected(value: Any) -> None:
+    cache = opened(HISTORY_PATH)
+    cache.apply(hist(item("1", T0, direction=value)))
+    assert [r.reason.split(", got")[0] for r in cache.rejected] == [
+        "interactionHistory[0].direction must be an integer enum"]
