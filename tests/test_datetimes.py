@@ -132,6 +132,21 @@ def test_recently_read_instants_are_matched_by_identity_only(texts: list[str], r
             assert instant(t) == (None if expected[i] == -1 else expected[i])
 
 
+@given(st.lists(st.tuples(common_form_datetimes(), st.integers(0, 3)), min_size=1, max_size=16))
+def test_strings_of_one_hour_read_as_the_parser_reads_them(drawn: list[tuple[str, int]]) -> None:
+    # The hour of the last string read is remembered by its text: strings that share it (valid or not in the rest,
+    # and a valid rest after an invalid hour) must read exactly as the general parser reads them.
+    hours = [text[:14] for text, _ in drawn]
+    for text, pick in drawn:
+        shared = hours[pick % len(hours)] + text[14:]
+        # Each string right after one that shares its hour and one that differs in a single character of it.
+        near = [shared[:i] + c + shared[i + 1:] for i in range(14) for c in ("x", ":", "0")]
+        for t in (shared, text, *(x for one in near for x in (one, shared))):
+            general = _parse(t)
+            expected = -1 if general is None else (general - _EPOCH) // timedelta(microseconds=1) + 86_400_000_000
+            assert _common_instant(t) == expected, t
+
+
 def test_the_recent_strings_are_the_last_four_kept() -> None:
     recent = _Recent()
     texts = [f"2026-11-22T10:00:0{i}Z" for i in range(6)]
