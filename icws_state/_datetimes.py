@@ -9,7 +9,8 @@ and cuts fraction digits after the sixth without rounding, as the spec asks.
 Instants are integers: microseconds since 0001-01-01T00:00:00Z plus one day, so that even year 1 with a positive
 offset stays non-negative and -1 can stand for "no time" below all of them. Validation runs for every date-time
 property of every message. Compiled, the form servers send (``YYYY-MM-DDTHH:MM:SS[.fff]Z``) is read by arithmetic
-each time; other strings, and every string in the pure build, are memoised per distinct string in a small table
+each time, its date and hour only when they differ from the last one's (`_Hour`, fourteen characters kept); other
+strings, and every string in the pure build, are memoised per distinct string in a small table
 that is emptied when it fills: recorded traffic repeats a timestamp many times in a row and rarely afterwards.
 The table is process-wide, so it is bounded in bytes, not only in entries: strings longer than any date-time a
 server sends are parsed each time and never kept (a 5 MB string in a rejected message must not outlive the cache
