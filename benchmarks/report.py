@@ -128,7 +128,8 @@ def markdown(results: Sequence[Result], points: Sequence[SizePoint], machine: Ma
         "the pure modules of the last revision before the compiled build. Every other section measures the build "
         "installed in the benchmark's environment (compiled, where a C compiler was present at install).",
         "- **apply**: `StateCache().apply` per message, lenient and strict, with and without a no-op listener "
-        "(which makes the cache build and deliver every event). The targets apply to the rows without a listener.",
+        "(which makes the cache record, build and deliver every event), and lenient with `changes=True` (events "
+        "recorded and returned, nobody listening). The targets apply to `StateCache()` without a listener.",
         "- **typed**: the naive typed design for scale: each message structured into attrs classes by a cattrs "
         "converter, instances replaced with `attrs.evolve` on deltas.",
         "- **replay**: `icws_state.replay(path)` of a JSON-lines file against reading the file and decoding each "
